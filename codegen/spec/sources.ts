@@ -1,0 +1,164 @@
+// Reads the spec sources (spec/envelope.yaml and spec/operations/*/{page,enrich}.yaml) and checks that they agree
+// with each other before anything is merged, so a changed ECPay page fails loudly instead of merging silently.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface Example {
+  summary: string;
+  description?: string;
+  value: JsonObject;
+}
+
+export interface Enrichment {
+  source: string;
+  path: string;
+  operationId: string;
+  product: string;
+  summary: string;
+  description: string;
+  successCodes: number[];
+  successCodesDecision?: string;
+  retry: { safe: boolean; safeWhen?: { field: string; in: string[] }; reason: string };
+  request: { name: string; schema: JsonObject; examples: Record<string, Example> };
+  response: { name: string; schema: JsonObject; examples: Record<string, Example> };
+}
+
+export interface OperationSource {
+  dir: string;
+  /** ECPay's published YAML, or our transcription of a prose-only page in the same style. */
+  page: JsonObject;
+  enrich: Enrichment;
+}
+
+export interface Product {
+  pathPrefix: string;
+  description: string;
+  revision: string;
+  sendsRqID: boolean;
+}
+
+export interface EnvelopeSource {
+  info: JsonObject;
+  servers: JsonObject[];
+  products: Record<string, Product>;
+  exampleCredentials: { MerchantID: string; HashKey: string; HashIV: string };
+  payloadMerchantID: JsonObject;
+  exampleEnvelope: {
+    requestTimestamp: number;
+    responseTimestamp: number;
+    envelopeFailure: { summary: string; TransCode: number; TransMsg: string };
+  };
+  schemas: Record<string, JsonObject>;
+}
+
+export interface Sources {
+  envelope: EnvelopeSource;
+  operations: OperationSource[];
+}
+
+const readYaml = (file: string): any => parse(readFileSync(file, 'utf8'));
+
+export function readSources(specDir: string): Sources {
+  const envelope = readYaml(join(specDir, 'envelope.yaml')) as EnvelopeSource;
+  const opsDir = join(specDir, 'operations');
+  const operations = readdirSync(opsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((dir) => ({
+      dir,
+      page: readYaml(join(opsDir, dir, 'page.yaml')),
+      enrich: readYaml(join(opsDir, dir, 'enrich.yaml')),
+    }));
+  for (const op of operations) checkOperation(envelope, op);
+  checkUnique(operations);
+  return { envelope, operations };
+}
+
+function fail(op: OperationSource, message: string): never {
+  throw new Error(`spec/operations/${op.dir}: ${message}`);
+}
+
+function checkOperation(envelope: EnvelopeSource, op: OperationSource): void {
+  const { page, enrich } = op;
+  const paths = (page.paths ?? {}) as JsonObject;
+  const vendorOp = (paths[enrich.path] as JsonObject | undefined)?.post as JsonObject | undefined;
+  if (!vendorOp) fail(op, `page.yaml has no POST ${enrich.path} (enrich.yaml's path)`);
+  const product = envelope.products[enrich.product];
+  if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);
+  if (!enrich.path.startsWith(product.pathPrefix)) {
+    fail(op, `path ${enrich.path} does not start with ${product.pathPrefix} (product ${enrich.product})`);
+  }
+  if (!enrich.successCodes?.length) fail(op, 'enrich.yaml must list successCodes');
+  if (typeof enrich.retry?.safe !== 'boolean' || !enrich.retry.reason) {
+    fail(op, 'enrich.yaml must say retry.safe (true/false) and retry.reason');
+  }
+  // The vendor's envelope must stay within the shared one: a new envelope field on ECPay's side must be noticed.
+  const vendorReq = dig(vendorOp, ['requestBody', 'content', 'application/json', 'schema', 'properties']);
+  const vendorRes = dig(vendorOp, ['responses', '200', 'content', 'application/json', 'schema', 'properties']);
+  const sharedReq = envelope.schemas.EcpayRequestEnvelope!.properties as JsonObject;
+  const sharedRes = envelope.schemas.EcpayResponseEnvelope!.properties as JsonObject;
+  for (const [vendor, shared, side] of [
+    [vendorReq, sharedReq, 'request'],
+    [vendorRes, sharedRes, 'response'],
+  ] as const) {
+    for (const name of Object.keys(vendor ?? {})) {
+      if (!(name in shared)) fail(op, `page.yaml's ${side} envelope has ${name}, which the shared envelope lacks`);
+    }
+  }
+  // Our enrichment may only add a field the page does not list when it says its type, so a typo in a field name
+  // cannot create a new field silently.
+  const schemas = dig(page, ['components', 'schemas']) as JsonObject | undefined;
+  for (const [side, vendorName] of [
+    ['request', 'requestBody.Data'],
+    ['response', 'responses.Data'],
+  ] as const) {
+    const vendor = schemas?.[vendorName] as JsonObject | undefined;
+    if (!vendor) fail(op, `page.yaml lacks components.schemas["${vendorName}"]`);
+    checkNewFields(op, `${side}.schema`, vendor, enrich[side].schema);
+    if (!enrich[side].name || !Object.keys(enrich[side].examples ?? {}).length) {
+      fail(op, `enrich.yaml's ${side} needs a name and at least one example`);
+    }
+  }
+  if (!enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
+  if (!enrich.response.examples.businessFailure) {
+    fail(op, 'enrich.yaml needs a response example named "businessFailure"');
+  }
+}
+
+function checkNewFields(op: OperationSource, where: string, vendor: JsonObject | undefined, ours: JsonObject): void {
+  const vendorProps = (vendor?.properties ?? {}) as JsonObject;
+  for (const [name, schema] of Object.entries((ours.properties ?? {}) as Record<string, JsonObject>)) {
+    const theirs = vendorProps[name] as JsonObject | undefined;
+    if (!theirs && !schema.type) fail(op, `${where}.${name} is not on the page; give its type to add it on purpose`);
+    if (schema.items) checkNewFields(op, `${where}.${name}[]`, theirs?.items as JsonObject, schema.items as JsonObject);
+    if (schema.properties) checkNewFields(op, `${where}.${name}`, theirs, schema);
+  }
+}
+
+function checkUnique(operations: OperationSource[]): void {
+  const seen = new Map<string, string>();
+  for (const op of operations) {
+    const names = [op.enrich.operationId, op.enrich.path, op.enrich.request.name, op.enrich.response.name];
+    for (const name of names) {
+      // Case-insensitive: the generator re-cases names (B2CFoo -> B2cFoo), so two spellings would collide there.
+      const key = name.toLowerCase();
+      const other = seen.get(key);
+      if (other) throw new Error(`name ${name} is used by both ${other} and ${op.dir}`);
+      seen.set(key, op.dir);
+    }
+  }
+}
+
+export function dig(value: Json | undefined, path: string[]): Json | undefined {
+  let at: Json | undefined = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object' || Array.isArray(at)) return undefined;
+    at = at[key];
+  }
+  return at;
+}

@@ -1,0 +1,69 @@
+// The two views derived from the unified spec. Plaintext: what the generator sees (bodies are the decrypted Data,
+// MerchantID left to the client). Wire: what Prism serves (envelopes only, examples with encrypted Data).
+import type { Json, JsonObject } from './sources.ts';
+
+const clone = <T extends Json>(value: T): T => structuredClone(value);
+
+const schemaName = (refObject: Json | undefined): string =>
+  String((refObject as JsonObject | undefined)?.$ref ?? '').replace('#/components/schemas/', '');
+
+function operations(doc: JsonObject): JsonObject[] {
+  return Object.values(doc.paths as JsonObject).map((item) => (item as JsonObject).post as JsonObject);
+}
+
+function media(op: JsonObject, side: 'request' | 'response'): JsonObject {
+  const holder = side === 'request' ? (op.requestBody as JsonObject) : ((op.responses as JsonObject)['200'] as JsonObject);
+  return (holder.content as JsonObject)['application/json'] as JsonObject;
+}
+
+/** Each operation's request body and 200 response become its decrypted Data schema; envelopes disappear. */
+export function plaintextView(unified: JsonObject): JsonObject {
+  const doc = clone(unified);
+  const schemas = (doc.components as JsonObject).schemas as JsonObject;
+  const keep: JsonObject = {};
+  for (const op of operations(doc)) {
+    for (const side of ['request', 'response'] as const) {
+      const m = media(op, side);
+      const name = schemaName((m.schema as JsonObject)['x-ecpay-data']);
+      const schema = clone(schemas[name]!) as JsonObject;
+      if (side === 'request') {
+        // The client injects MerchantID (a platform vendor may still pass one per call).
+        schema.required = (schema.required as string[]).filter((n) => n !== 'MerchantID');
+        // The generator turns a required-only anyOf into `unknown & {...}`; the client checks these conditions
+        // itself from the unified spec (codegen/client reads them into the operation registry).
+        delete schema.anyOf;
+      }
+      keep[name] = schema;
+      m.schema = { $ref: `#/components/schemas/${name}` };
+      const examples: JsonObject = {};
+      for (const [exName, ex] of Object.entries(m.examples as JsonObject)) {
+        const plain = (ex as JsonObject)['x-ecpay-data'];
+        if (plain === null || plain === undefined) continue; // envelope failures have no plaintext
+        const { value: _wire, 'x-ecpay-data': _plain, ...meta } = ex as JsonObject;
+        examples[exName] = { ...meta, value: plain };
+      }
+      m.examples = examples;
+    }
+    const ok = (op.responses as JsonObject)['200'] as JsonObject;
+    ok.description = 'The decrypted Data of a successful response.';
+  }
+  (doc.components as JsonObject).schemas = keep;
+  delete doc['x-ecpay-example-credentials'];
+  return doc;
+}
+
+/** Envelopes only: the decrypted schemas and every plaintext link are removed. */
+export function wireView(unified: JsonObject): JsonObject {
+  const doc = clone(unified);
+  const schemas = (doc.components as JsonObject).schemas as JsonObject;
+  for (const op of operations(doc)) {
+    for (const side of ['request', 'response'] as const) {
+      const m = media(op, side);
+      const schema = m.schema as JsonObject;
+      delete schemas[schemaName(schema['x-ecpay-data'])];
+      delete schema['x-ecpay-data'];
+      for (const ex of Object.values(m.examples as JsonObject)) delete (ex as JsonObject)['x-ecpay-data'];
+    }
+  }
+  return doc;
+}
