@@ -1,0 +1,165 @@
+// One logical call on the wire: the fetch function handed to the generated SDK for that call. It owns the attempts
+// (a fresh envelope and Timestamp each, the same RqID), the timeout, cancellation and the retry policy, so a retry
+// can never reuse a stale timestamp or re-send something that must not be sent twice.
+import type { AesKey } from './codec.ts';
+import { envelopeBody, openResponse, sealPayload, type OpenedResponse, type OutgoingCall } from './envelope.ts';
+import {
+  EcpayAbortError,
+  EcpayConnectionError,
+  EcpayError,
+  EcpayHttpError,
+  EcpayTimeoutError,
+  type ErrorContext,
+} from './errors.ts';
+import type { CallOptions, OperationSpec } from './operation.ts';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 2). */
+  maxRetries: number;
+  /** First backoff; doubles each retry, with jitter (default 500 ms). */
+  baseDelayMs: number;
+  /** Longest wait between attempts, Retry-After included; a longer Retry-After is not waited for (default 8 s). */
+  maxDelayMs: number;
+}
+
+export interface TransportConfig {
+  aes: AesKey;
+  fetch: typeof globalThis.fetch;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  random: () => number;
+}
+
+// Connection errors that prove nothing reached the server: safe to retry for every operation.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
+
+export class Exchange {
+  attempts = 0;
+  /** Set once an answer passed TransCode and RtnCode: from then on ECPay has done the thing. */
+  answer: OpenedResponse | undefined;
+  private sealed: string | undefined;
+
+  constructor(
+    private readonly config: TransportConfig,
+    private readonly op: OperationSpec,
+    private readonly call: Omit<OutgoingCall, 'data'>,
+    private readonly payload: Record<string, unknown>,
+    private readonly options: CallOptions,
+    /** May a request that possibly reached ECPay be sent again? */
+    private readonly retrySafe: boolean,
+  ) {}
+
+  /** Called by the generated client once its zod check passed; its Request carries the URL and headers. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    // Encrypt only now, after validation, and only once: attempts differ in RqHeader alone.
+    this.sealed ??= sealPayload(this.config.aes, this.call.merchantId, this.payload);
+    const headers = new Headers(request.headers);
+    headers.set('Content-Type', 'application/json');
+    for (;;) {
+      const failure = await this.attempt(request.url, headers);
+      if (!failure) return this.reply();
+      const delay = this.retryDelay(failure);
+      if (delay === undefined) throw failure.error;
+      await sleep(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
+    }
+  };
+
+  private async attempt(url: string, headers: Headers): Promise<Failure | undefined> {
+    const { signal: userSignal } = this.options;
+    if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, userSignal.reason));
+    this.attempts += 1;
+    const timeoutMs = this.options.timeoutMs ?? this.config.timeoutMs;
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    const signal = userSignal ? AbortSignal.any([userSignal, timer.signal]) : timer.signal;
+    const body = envelopeBody({ ...this.call, data: this.sealed! }, Math.floor(this.config.now() / 1000));
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.config.fetch(url, { method: 'POST', headers, body, signal });
+      // The timeout covers the body too: a server that trickles forever is cut off.
+      text = await response.text();
+    } catch (cause) {
+      if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller', this.context(true, cause));
+      if (timer.signal.aborted) {
+        return { error: new EcpayTimeoutError(`no complete answer within ${timeoutMs} ms`, this.context(true, cause)), retryable: true };
+      }
+      const code = errorCode(cause);
+      const notSent = NOT_SENT_CODES.has(code ?? '');
+      const reason = code ?? (cause instanceof Error ? cause.message : String(cause));
+      return { error: new EcpayConnectionError(`connection failed (${reason})`, this.context(!notSent, cause)), retryable: true };
+    } finally {
+      clearTimeout(timeout);
+    }
+
+    if (!response.ok) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
+      const rateLimited = response.status === 403 || response.status === 429;
+      const error = new EcpayHttpError(response.status, text.slice(0, 200), retryAfter, this.context(!rateLimited));
+      const retryable = rateLimited || response.status >= 500 || response.status === 408;
+      return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
+    }
+    const opened = openResponse(this.config.aes, this.op, text, Math.floor(this.config.now() / 1000), this.context(false));
+    this.answer = opened;
+    return undefined;
+  }
+
+  private reply(): Response {
+    return new Response(this.answer!.json, { status: 200, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  /** How long to wait before the next attempt, or undefined when this failure must be thrown. */
+  private retryDelay(failure: Failure): number | undefined {
+    const { maxRetries, baseDelayMs, maxDelayMs } = this.config.retry;
+    if (!failure.retryable || this.attempts > maxRetries) return undefined;
+    // An operation that is not safe to repeat is re-sent only when the connection never opened: nothing reached
+    // ECPay. Once a request may have been received (timeout, reset, any HTTP answer) it is not sent again.
+    if (!this.retrySafe && (failure.error.outcomeUnknown || failure.error instanceof EcpayHttpError)) return undefined;
+    if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= maxDelayMs ? failure.retryAfterMs : undefined;
+    const exp = Math.min(maxDelayMs, baseDelayMs * 2 ** (this.attempts - 1));
+    return exp / 2 + (exp / 2) * this.config.random();
+  }
+
+  private context(outcomeUnknown: boolean, cause?: unknown): ErrorContext {
+    return { operation: this.op.operationId, outcomeUnknown, attempts: this.attempts, cause };
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps the socket error: TypeError('fetch failed', { cause: Error { code } }), sometimes an AggregateError.
+  let at: unknown = error;
+  for (let depth = 0; at && depth < 4; depth += 1) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const inner = (at as { errors?: unknown[] }).errors?.[0];
+    at = (at as { cause?: unknown }).cause ?? inner;
+  }
+  return undefined;
+}
+
+/** Retry-After as seconds: either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, context: ErrorContext): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new EcpayAbortError('cancelled by the caller while waiting to retry', context));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new EcpayAbortError('cancelled by the caller while waiting to retry', context));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
