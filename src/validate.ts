@@ -1,5 +1,6 @@
 // Payload checks the generated zod cannot express (unknown fields, the pages' conditional requirements), and the
 // translation of zod's issues into messages that name the field and the rule.
+import { core } from 'zod/mini';
 import { EcpayValidationError, type ValidationIssue } from './errors.ts';
 import type { OperationSpec } from './operation.ts';
 
@@ -49,8 +50,9 @@ interface ZodIssueLike {
   errors?: ZodIssueLike[][];
 }
 
+/** The generated validators throw zod's own error class (zod/mini names it $ZodError). */
 export function isZodError(e: unknown): e is { issues: ZodIssueLike[] } {
-  return e instanceof Error && e.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues);
+  return e instanceof core.$ZodError;
 }
 
 /** zod/mini issues carry codes, not English; turn each into "Field: rule" using the value that was checked. */
@@ -72,6 +74,7 @@ function ruleOf(issue: ZodIssueLike, value: unknown): string {
     case 'too_big':
       return `at most ${String(issue.maximum)}${unit} (maxLength ${String(issue.maximum)}; got ${describeLength(value)})`;
     case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty (minLength 1)';
       return `at least ${String(issue.minimum)}${unit} (minLength ${String(issue.minimum)}; got ${describeLength(value)})`;
     case 'invalid_format':
       return `must match ${issue.pattern ?? issue.format} (got ${describe(value)})`;

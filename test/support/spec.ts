@@ -1,0 +1,26 @@
+// The committed unified spec, parsed, with helpers to reach an operation's schemas and examples.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const unified = parse(readFileSync(join(root, 'spec/openapi.yaml'), 'utf8'));
+
+export function operation(path: string) {
+  const op = unified.paths[path].post;
+  const req = op.requestBody.content['application/json'];
+  const res = op.responses['200'].content['application/json'];
+  const name = (m: any) => m.schema['x-ecpay-data'].$ref.split('/').pop() as string;
+  return {
+    op,
+    payloadName: name(req),
+    resultName: name(res),
+    payload: unified.components.schemas[name(req)],
+    result: unified.components.schemas[name(res)],
+    requestExamples: req.examples as Record<string, any>,
+    responseExamples: res.examples as Record<string, any>,
+  };
+}
+
+export const paths = Object.keys(unified.paths);
