@@ -11,7 +11,7 @@ function countingClient() {
     calls += 1;
     throw new Error('fetch must not be called for an invalid payload');
   };
-  return { client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch }), calls: () => calls };
+  return { client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, retry: { maxRetries: 0 } }), calls: () => calls };
 }
 
 function callFor(client: any, path: string) {

@@ -1,0 +1,63 @@
+# Thin targets; everything installs from package.json. The two commands of the README: `make demo`, `make test`.
+.PHONY: install spec generate check-generated lint typecheck test test-unit test-contract test-live demo mock build bench clean
+
+NODE_MODULES := node_modules/.install-stamp
+TSX := node_modules/.bin/tsx
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(NODE_MODULES)
+
+# spec sources -> spec/openapi.yaml and spec/views/{plaintext,wire}.yaml
+spec: $(NODE_MODULES)
+	$(TSX) codegen/spec/build.ts
+
+# the spec, then hey-api + ts-morph -> generated/
+generate: spec
+	$(TSX) codegen/client/generate.ts
+
+# fails when the committed spec or generated code differs from what the sources produce
+check-generated: generate
+	@if [ -n "$$(git status --porcelain -- spec generated)" ]; then \
+	  git status --short -- spec generated; git --no-pager diff --stat -- spec generated; \
+	  echo "spec/ or generated/ is out of sync with the sources: run 'make generate' and commit"; exit 1; \
+	fi
+
+lint: $(NODE_MODULES)
+	node_modules/.bin/spectral lint --fail-severity error spec/openapi.yaml spec/views/plaintext.yaml spec/views/wire.yaml
+
+typecheck: $(NODE_MODULES)
+	node_modules/.bin/tsc -p tsconfig.json
+
+test-unit: $(NODE_MODULES)
+	node_modules/.bin/vitest run --project unit
+
+test-contract: $(NODE_MODULES)
+	node_modules/.bin/vitest run --project contract
+
+# Everything CI runs.
+test: check-generated lint typecheck
+	node_modules/.bin/vitest run
+
+# Against ECPay's real stage server (needs network): off by default.
+test-live: $(NODE_MODULES)
+	ECPAY_LIVE_STAGE=1 node_modules/.bin/vitest run --project live
+
+demo: $(NODE_MODULES)
+	@[ -f generated/operations.gen.ts ] || $(MAKE) generate
+	$(TSX) src/demo.ts
+
+mock: $(NODE_MODULES)
+	$(TSX) src/mock-cli.ts --port $${PORT:-4010}
+
+build: $(NODE_MODULES)
+	rm -rf dist
+	node_modules/.bin/tsc -p tsconfig.build.json
+
+bench: $(NODE_MODULES)
+	$(TSX) test/bench/run.ts
+
+clean:
+	rm -rf dist node_modules .tmp

@@ -1,0 +1,74 @@
+// Every operation against a real Prism serving the wire view: the client's real request passes Prism's validation
+// (a 422 would surface as EcpayHttpError and fail), the success example decrypts to the spec's plaintext, and the
+// failure examples raise the right error kinds. Cases come from spec/openapi.yaml, so a new operation is covered.
+import { describe, expect, inject, it } from 'vitest';
+import { operations } from '../../generated/operations.gen.ts';
+import { createEinvoiceClient, EcpayBusinessError, EcpayEnvelopeError, STAGE_CREDENTIALS } from '../../src/index.ts';
+import { operation, paths } from '../support/spec.ts';
+
+const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } });
+
+function callFor(path: string) {
+  const spec = Object.values(operations).find((o) => o.path === path)!;
+  const ns = (einvoice as unknown as Record<string, Record<string, any>>)[spec.product.toLowerCase()]!;
+  return { spec, fn: ns[spec.method] };
+}
+
+describe.each(paths)('%s against Prism', (path) => {
+  const { requestExamples, responseExamples } = operation(path);
+  const { MerchantID: _m, ...payload } = requestExamples.page['x-ecpay-data'];
+  const { spec, fn } = callFor(path);
+  const prefer = (example: string) => ({ headers: { Prefer: `example=${example}` } });
+
+  it('sends a request Prism accepts, and decrypts the success example to the spec plaintext', async () => {
+    const result = await fn.withEnvelope(payload, prefer('success'));
+    expect(result.data).toEqual(responseExamples.success['x-ecpay-data']);
+    expect(result.envelope.TransCode).toBe(1);
+    expect(spec.successCodes).toContain(result.data.RtnCode);
+  });
+
+  it('answers the first (success) example when no example is asked for', async () => {
+    expect(await fn(payload)).toEqual(responseExamples.success['x-ecpay-data']);
+  });
+
+  it('raises EcpayBusinessError for the business-failure example, with ECPay\'s code and message', async () => {
+    const expected = responseExamples.businessFailure['x-ecpay-data'];
+    const error = await fn(payload, prefer('businessFailure')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EcpayBusinessError);
+    expect(error).toMatchObject({ rtnCode: expected.RtnCode, rtnMsg: expected.RtnMsg, data: expected });
+  });
+
+  it('raises EcpayEnvelopeError for the envelope-failure example', async () => {
+    const expected = responseExamples.envelopeFailure.value;
+    const error = await fn(payload, prefer('envelopeFailure')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EcpayEnvelopeError);
+    expect(error).toMatchObject({ transCode: expected.TransCode, transMsg: expected.TransMsg });
+  });
+
+  it.each(Object.keys(requestExamples))('accepts the spec\'s request example "%s"', async (name) => {
+    const { MerchantID: _id, ...example } = requestExamples[name]['x-ecpay-data'];
+    await expect(fn(example, prefer('success'))).resolves.toMatchObject({ RtnCode: expect.any(Number) });
+  });
+});
+
+describe('the contract check itself can fail', () => {
+  const post = (body: unknown) =>
+    fetch(`${inject('mockUrl')}/B2CInvoice/TriggerIssue`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  it.each([
+    ['no RqHeader', { MerchantID: '2000132', Data: 'AAAA' }, 'RqHeader'],
+    ['a string Timestamp', { MerchantID: '2000132', RqHeader: { Timestamp: '1525168923' }, Data: 'AAAA' }, 'Timestamp'],
+    ['an unknown envelope field', { MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'AAAA', Extra: 1 }, 'Extra'],
+    ['Data that is not Base64', { MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'not base64!' }, 'Data'],
+  ])('Prism rejects an envelope with %s', async (_, body, field) => {
+    const response = await post(body);
+    expect(response.status).toBe(422);
+    const problem = await response.json();
+    expect(JSON.stringify(problem.validation)).toContain(field);
+  });
+
+  it('TriggerIssue\'s delayed example decrypts to RtnCode 4000003, a success', async () => {
+    const result = await einvoice.b2c.triggerIssue({ Tsr: '201909170001', PayType: '2' }, { headers: { Prefer: 'example=delayed' } });
+    expect(result.RtnCode).toBe(4000003);
+  });
+});
