@@ -49,6 +49,9 @@ export function plaintextView(unified: JsonObject): JsonObject {
   }
   (doc.components as JsonObject).schemas = keep;
   delete doc['x-ecpay-example-credentials'];
+  (doc.info as JsonObject).description =
+    'PLAINTEXT VIEW of the unified spec (spec/openapi.yaml), for the client generator: each request body and 200 ' +
+    'response is the decrypted Data; the client adds MerchantID, the envelope and the encryption.';
   return doc;
 }
 
@@ -65,5 +68,8 @@ export function wireView(unified: JsonObject): JsonObject {
       for (const ex of Object.values(m.examples as JsonObject)) delete (ex as JsonObject)['x-ecpay-data'];
     }
   }
+  (doc.info as JsonObject).description =
+    'WIRE VIEW of the unified spec (spec/openapi.yaml), for the Prism mock: envelopes only. The examples\' Data is ' +
+    "encrypted with ECPay's public stage key, so a client decrypts real plaintext; pick one with `Prefer: example=NAME`.";
   return doc;
 }
