@@ -7,7 +7,7 @@ import { operations, products, type EinvoiceOperations } from '../generated/oper
 import { createAesKey, type AesKey } from './codec.ts';
 import { EcpayConfigError, EcpayUnexpectedShapeError, EcpayValidationError } from './errors.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
-import { Exchange, type RetryPolicy, type TransportConfig } from './transport.ts';
+import { Exchange, type DebugEvent, type RetryPolicy, type TransportConfig } from './transport.ts';
 import { checkPayload, describeZodIssues, isZodError } from './validate.ts';
 
 /** ECPay's public stage test merchant (ECPay's docs and SDK examples). Not a secret; works on stage only. */
@@ -43,6 +43,8 @@ export interface EinvoiceClientConfig {
   retry?: Partial<RetryPolicy>;
   /** B2B RqID generator (default crypto.randomUUID). */
   randomUUID?: () => string;
+  /** Opt-in tracing of attempts, answers and retries; it never receives Data, payloads or keys. */
+  debug?: (event: DebugEvent) => void;
 }
 
 export type EinvoiceClient = EinvoiceOperations & {
@@ -62,6 +64,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
     timeoutMs: settings.timeoutMs,
     retry: { ...DEFAULT_RETRY, ...config.retry },
     random: Math.random,
+    debug: config.debug,
   };
   const newRqId = config.randomUUID ?? randomUUID;
 

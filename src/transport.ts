@@ -22,7 +22,17 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/**
+ * What the opt-in `debug` hook sees. Built from the envelope's public parts only (MerchantID, PlatformID, RqHeader,
+ * TransCode): the hook is never handed Data, the payload or the keys, so there is nothing to redact.
+ */
+export type DebugEvent =
+  | { type: 'attempt'; operation: string; attempt: number; url: string; rqHeader: Record<string, unknown>; merchantId: string }
+  | { type: 'answer'; operation: string; attempt: number; status: number; durationMs: number }
+  | { type: 'retry'; operation: string; attempt: number; delayMs: number; error: string };
+
 export interface TransportConfig {
+  debug?: ((event: DebugEvent) => void) | undefined;
   aes: AesKey;
   fetch: typeof globalThis.fetch;
   /** Milliseconds since the epoch. */
@@ -64,6 +74,7 @@ export class Exchange {
       if (!failure) return this.reply();
       const delay = this.retryDelay(failure);
       if (delay === undefined) throw failure.error;
+      this.config.debug?.({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
       await sleep(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
     }
   };
@@ -76,7 +87,13 @@ export class Exchange {
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), timeoutMs);
     const signal = userSignal ? AbortSignal.any([userSignal, timer.signal]) : timer.signal;
-    const body = envelopeBody({ ...this.call, data: this.sealed! }, Math.floor(this.config.now() / 1000));
+    const timestamp = Math.floor(this.config.now() / 1000);
+    const body = envelopeBody({ ...this.call, data: this.sealed! }, timestamp);
+    const started = performance.now();
+    this.config.debug?.({
+      type: 'attempt', operation: this.op.operationId, attempt: this.attempts, url, merchantId: this.call.merchantId,
+      rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
+    });
     let response: Response;
     let text: string;
     try {
@@ -96,6 +113,7 @@ export class Exchange {
       clearTimeout(timeout);
     }
 
+    this.config.debug?.({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
     if (!response.ok) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
       const rateLimited = response.status === 403 || response.status === 429;

@@ -1,0 +1,56 @@
+// A real node:http server on 127.0.0.1 for fault tests: each handler sees the raw request and response, so it can
+// answer wrongly, slowly, or not at all. It counts the requests it actually received.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { decryptData, encryptData } from '../../src/codec.ts';
+import { stageAes } from './fake-ecpay.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string, index: number) => void | Promise<void>;
+
+export async function startServer(handler: Handler) {
+  const sockets = new Set<Socket>();
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      bodies.push(body);
+      void handler(req, res, body, bodies.length - 1);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** The raw request bodies received, in order. */
+    bodies,
+    get count() {
+      return bodies.length;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Decrypts a request body's Data with the stage key. */
+export const requestData = (body: string) => JSON.parse(decryptData(stageAes, JSON.parse(body).Data));
+
+/** A correct ECPay answer with this decrypted result. */
+export function ecpayAnswer(result: unknown, extra: Record<string, unknown> = {}) {
+  return JSON.stringify({
+    MerchantID: '2000132',
+    RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
+    TransCode: 1,
+    TransMsg: 'Success',
+    Data: encryptData(stageAes, JSON.stringify(result)),
+    ...extra,
+  });
+}
