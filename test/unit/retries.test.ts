@@ -40,7 +40,9 @@ const statuses = (...codes: number[]): Handler => (_req, res, _body, i) => {
     res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
   }
 };
-const reset: Handler = (req) => req.socket.destroy();
+const reset: Handler = (req) => {
+  req.socket.destroy();
+};
 const envelopes = (bodies: string[]) => bodies.map((b) => JSON.parse(b).RqHeader);
 
 describe('operations safe to repeat', () => {
