@@ -1,0 +1,131 @@
+// `make bench`: one table, every figure beside its baseline from the same run, and the machine it ran on.
+// Figures are printed, never asserted: the machines are shared and noisy, so nothing here can fail CI.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { Bench } from 'tinybench';
+import { aesDecrypt, aesEncrypt, createAesKey, decryptData, encryptData } from '../../src/codec.ts';
+import { createEinvoiceClient, STAGE_CREDENTIALS } from '../../src/index.ts';
+import { large, medium, small } from './payloads.ts';
+import { root } from '../support/spec.ts';
+
+const rows: string[][] = [];
+const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function codec() {
+  const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
+  for (const [label, json] of [['~200 B', small], ['~2 KB', medium], ['~200 KB', large]] as const) {
+    const bytes = Buffer.from(json);
+    const sealed = encryptData(aes, json);
+    const bare = aesEncrypt(aes, bytes);
+    const bench = new Bench({ time: 700, warmup: true });
+    bench.add('codec', () => decryptData(aes, encryptData(aes, json)));
+    bench.add('bare', () => aesDecrypt(aes, aesEncrypt(aes, bytes)));
+    await bench.run();
+    const [c, b] = bench.tasks.map((t) => t.result as { latency: { mean: number } });
+    const us = (r: typeof c) => r!.latency.mean * 1_000;
+    const mbs = (r: typeof c) => bytes.length / (r!.latency.mean / 1_000) / 1e6;
+    row(`codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`, `${fmt(us(c))} µs, ${fmt(mbs(c))} MB/s`,
+      `bare AES-128-CBC both ways: ${fmt(us(b))} µs, ${fmt(mbs(b))} MB/s`, `${fmt(us(c) / us(b), 2)}x`);
+    void sealed;
+    void bare;
+  }
+}
+
+/** Requests per second of `call` with `concurrency` callers looping for `ms`. */
+async function throughput(call: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
+  let done = 0;
+  const end = performance.now() + ms;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      await call();
+      done += 1;
+    }
+  }));
+  return done / (ms / 1_000);
+}
+
+async function endToEnd() {
+  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: base } });
+    const envelope = JSON.stringify({ MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'x' });
+    const raw = () => fetch(`${base}/raw`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: envelope }).then((r) => r.json());
+    const client = () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 });
+    await throughput(raw, 16, 700);
+    await throughput(client, 16, 700);
+    for (const concurrency of [1, 16]) {
+      // Interleaved rounds, so a burst of noise on this shared machine hits both sides alike.
+      const r: number[] = [];
+      const c: number[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        r.push(await throughput(raw, concurrency, 1_500));
+        c.push(await throughput(client, concurrency, 1_500));
+      }
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      row(`client end to end, concurrency ${concurrency}`, `${fmt(mean(c), 0)} req/s`, `raw fetch of a fixed JSON: ${fmt(mean(r), 0)} req/s`, `${fmt(mean(c) / mean(r), 2)}x`);
+    }
+  } finally {
+    server.kill();
+  }
+}
+
+function coldStart() {
+  execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.build.json'], { cwd: root });
+  const dir = mkdtempSync(join(tmpdir(), 'ecpay-cold-'));
+  const empty = join(dir, 'empty.mjs');
+  writeFileSync(empty, '');
+  const entry = join(root, 'dist/src/index.js');
+  const measure = (code: string) =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); ${code}; console.log(performance.now() - t);`], { encoding: 'utf8' }));
+  const client: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < 15; i += 1) {
+    baseline.push(measure(`await import(${JSON.stringify(empty)})`));
+    client.push(measure(`const m = await import(${JSON.stringify(entry)}); m.createEinvoiceClient()`));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  row('cold start: import the entry + createEinvoiceClient()', `${fmt(median(client))} ms`, `import of an empty module: ${fmt(median(baseline))} ms`,
+    `+${fmt(median(client) - median(baseline))} ms`);
+}
+
+async function bundle() {
+  const result = await build({
+    stdin: {
+      contents: "import { createEinvoiceClient } from './src/index.ts';\n" +
+        "const einvoice = createEinvoiceClient();\nconsole.log(await einvoice.b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }));\n",
+      resolveDir: root, loader: 'ts', sourcefile: 'app.ts',
+    },
+    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', metafile: true, write: false,
+  });
+  const output = result.outputFiles[0]!.contents;
+  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
+  const groups: Record<string, number> = { 'hand-written (src/)': 0, 'generated (generated/)': 0, 'dependencies (zod)': 0, other: 0 };
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const key = path.startsWith('src/') ? 'hand-written (src/)' : path.startsWith('generated/') ? 'generated (generated/)' : path.includes('node_modules/zod') ? 'dependencies (zod)' : 'other';
+    groups[key]! += bytesInOutput;
+  }
+  const gz = gzipSync(output, { level: 9 }).length;
+  const parts = Object.entries(groups).filter(([, b]) => b > 0).map(([k, b]) => `${k} ${fmt(b / 1024)} KB`).join(', ');
+  row('bundle: one operation, esbuild --minify, gzip -9', `${fmt(gz / 1024)} KB gzipped (${fmt(output.length / 1024)} KB minified)`, `minified by origin: ${parts}`, `${fmt(gz / 1024 / 20 * 100, 0)}% of the 20 KB budget`);
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`machine: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}\n`);
+await codec();
+await endToEnd();
+coldStart();
+await bundle();
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'baseline (same run)', 'ratio'][i]!.length));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(['measure', 'figure', 'baseline (same run)', 'ratio']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(r));
