@@ -53,8 +53,7 @@ mock: $(NODE_MODULES)
 	$(TSX) src/mock-cli.ts --port $${PORT:-4010}
 
 build: $(NODE_MODULES)
-	rm -rf dist
-	node_modules/.bin/tsc -p tsconfig.build.json
+	$(TSX) codegen/build-package.ts
 
 bench: $(NODE_MODULES)
 	$(TSX) test/bench/run.ts

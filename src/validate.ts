@@ -1,6 +1,6 @@
 // Payload checks the generated zod cannot express (unknown fields, the pages' conditional requirements), and the
 // translation of zod's issues into messages that name the field and the rule.
-import { core } from 'zod/mini';
+import { $ZodError } from 'zod/v4/core';
 import { EcpayValidationError, type ValidationIssue } from './errors.ts';
 import type { OperationSpec } from './operation.ts';
 
@@ -52,7 +52,7 @@ interface ZodIssueLike {
 
 /** The generated validators throw zod's own error class (zod/mini names it $ZodError). */
 export function isZodError(e: unknown): e is { issues: ZodIssueLike[] } {
-  return e instanceof core.$ZodError;
+  return e instanceof $ZodError;
 }
 
 /** zod/mini issues carry codes, not English; turn each into "Field: rule" using the value that was checked. */

@@ -77,11 +77,11 @@ async function endToEnd() {
 }
 
 function coldStart() {
-  execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.build.json'], { cwd: root });
+  execFileSync('node_modules/.bin/tsx', ['codegen/build-package.ts'], { cwd: root });
   const dir = mkdtempSync(join(tmpdir(), 'ecpay-cold-'));
   const empty = join(dir, 'empty.mjs');
   writeFileSync(empty, '');
-  const entry = join(root, 'dist/src/index.js');
+  const entry = join(root, 'dist/index.js');
   const measure = (code: string) =>
     Number(execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); ${code}; console.log(performance.now() - t);`], { encoding: 'utf8' }));
   const client: number[] = [];

@@ -13,7 +13,7 @@ const run = (cmd: string, args: string[], cwd: string, env: Record<string, strin
 let files: string[] = [];
 
 beforeAll(() => {
-  run(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], root);
+  run(join(root, 'node_modules/.bin/tsx'), ['codegen/build-package.ts'], root);
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
   files = packed.files.map((f: { path: string }) => f.path);
   const app = join(work, 'app');
@@ -24,17 +24,29 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm pack', () => {
-  it('ships the compiled code, its types and the wire spec, and no sources or tests', () => {
-    expect(files).toContain('dist/src/index.js');
-    expect(files).toContain('dist/src/index.d.ts');
-    expect(files).toContain('dist/generated/hey-api/sdk.gen.js');
-    expect(files).toContain('spec/views/wire.yaml');
+  it('ships the bundles, their types and the wire spec, and no sources or tests', () => {
+    for (const f of ['dist/index.js', 'dist/mock.js', 'dist/mock-cli.js', 'dist/types/src/index.d.ts', 'spec/views/wire.yaml']) expect(files).toContain(f);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('codegen/') || /(?<!\.d)\.ts$/.test(f))).toEqual([]);
   });
 
-  it('installs with zod as its only runtime dependency', () => {
-    const installed = readdirSync(join(work, 'app/node_modules')).filter((d) => !d.startsWith('.'));
-    expect(installed.sort()).toEqual(['ecpay-einvoice', 'zod']);
+  it('installs with no runtime dependency (zod is tree-shaken into the bundle)', () => {
+    const installed = readdirSync(join(work, 'app/node_modules')).filter((d) => !d.startsWith('.') && d !== '@types');
+    expect(installed).toEqual(['ecpay-einvoice']);
+  });
+
+  it('gives TypeScript users the plaintext types (strict, skipLibCheck off)', () => {
+    // A Node project has @types/node; the declarations use Buffer and node:crypto types.
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', '@types/node@20'], join(work, 'app'));
+    writeFileSync(join(work, 'app/check.ts'), `
+      import { createEinvoiceClient, type B2cTriggerIssueResult } from 'ecpay-einvoice';
+      const einvoice = createEinvoiceClient();
+      const result: Promise<B2cTriggerIssueResult> = einvoice.b2c.triggerIssue({ Tsr: 'T1', PayType: '2' });
+      // @ts-expect-error PayType is the fixed string '2'
+      einvoice.b2c.triggerIssue({ Tsr: 'T1', PayType: '1' });
+      void result;
+    `);
+    writeFileSync(join(work, 'app/tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['check.ts'] }));
+    run(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], join(work, 'app'));
   });
 
   it('calls an operation against the mock from plain JavaScript', () => {
