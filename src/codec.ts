@@ -2,27 +2,59 @@
 // Reproduces the known-answer vectors in shared/vectors byte for byte (see test/unit/codec.test.ts).
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 
-// encodeURIComponent already percent-encodes every UTF-8 byte except A-Z a-z 0-9 - _ . ! ~ * ' ( ); PHP's urlencode
-// also encodes ! ~ * ' ( ) and writes a space as '+'. Only those seven differ, so patch them after the fact.
-const PHP_EXTRAS: Record<string, string> = {
-  '!': '%21',
-  "'": '%27',
-  '(': '%28',
-  ')': '%29',
-  '*': '%2A',
-  '~': '%7E',
-  '%20': '+',
-};
-const PHP_EXTRAS_RE = /[!'()*~]|%20/g;
+// PHP's urlencode works on bytes: every byte of the UTF-8 text but A-Z a-z 0-9 - _ . becomes %XX (upper-case hex)
+// and a space becomes '+'. Done here over the bytes with a table, because encodeURIComponent (which also leaves
+// ! ~ * ' ( ) alone and writes %20) plus fix-ups cost more than the cipher itself on Chinese text.
+const KEEP = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.') KEEP[c.charCodeAt(0)] = 1;
+const HEX = Buffer.from('0123456789ABCDEF');
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i += 1) {
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+}
+
+/** PHP `urlencode` of the text's UTF-8 bytes, as ASCII bytes ready for the cipher. */
+export function phpUrlencodeBytes(text: string): Buffer {
+  const src = Buffer.from(text, 'utf8');
+  const out = Buffer.allocUnsafe(src.length * 3);
+  let o = 0;
+  for (let i = 0; i < src.length; i += 1) {
+    const b = src[i]!;
+    if (KEEP[b]) out[o++] = b;
+    else if (b === 0x20) out[o++] = 0x2b;
+    else {
+      out[o++] = 0x25;
+      out[o++] = HEX[b >> 4]!;
+      out[o++] = HEX[b & 15]!;
+    }
+  }
+  return out.subarray(0, o);
+}
 
 /** PHP `urlencode`: what ECPay's own SDK applies to the JSON before AES. */
 export function phpUrlencode(text: string): string {
-  return encodeURIComponent(text).replace(PHP_EXTRAS_RE, (m) => PHP_EXTRAS[m]!);
+  return phpUrlencodeBytes(text).toString('latin1');
+}
+
+/** PHP `urldecode` of ASCII bytes: '+' is a space, %XX a byte, anything else (a stray '%' too) stays as it is. */
+export function phpUrldecodeBytes(src: Buffer): string {
+  const out = Buffer.allocUnsafe(src.length);
+  let o = 0;
+  for (let i = 0; i < src.length; i += 1) {
+    const b = src[i]!;
+    if (b === 0x2b) out[o++] = 0x20;
+    else if (b === 0x25 && i + 2 < src.length && HEX_VALUE[src[i + 1]!]! >= 0 && HEX_VALUE[src[i + 2]!]! >= 0) {
+      out[o++] = (HEX_VALUE[src[i + 1]!]! << 4) | HEX_VALUE[src[i + 2]!]!;
+      i += 2;
+    } else out[o++] = b;
+  }
+  return out.toString('utf8', 0, o);
 }
 
 /** PHP `urldecode`: '+' is a space, then percent-decoding (a bare decodeURIComponent would keep the '+'). */
 export function phpUrldecode(text: string): string {
-  return decodeURIComponent(text.replace(/\+/g, ' '));
+  return phpUrldecodeBytes(Buffer.from(text, 'latin1'));
 }
 
 /** The two secrets, validated and held as a KeyObject and a Buffer that never print their contents. */
@@ -55,10 +87,10 @@ export function aesDecrypt(aes: AesKey, base64: string): Buffer {
 
 /** Request direction: JSON text -> urlencode -> AES -> Base64. */
 export function encryptData(aes: AesKey, json: string): string {
-  return aesEncrypt(aes, phpUrlencode(json));
+  return aesEncrypt(aes, phpUrlencodeBytes(json));
 }
 
 /** Response direction: Base64 -> AES -> urldecode -> JSON text (not yet parsed). */
 export function decryptData(aes: AesKey, base64: string): string {
-  return phpUrldecode(aesDecrypt(aes, base64).toString('utf8'));
+  return phpUrldecodeBytes(aesDecrypt(aes, base64));
 }

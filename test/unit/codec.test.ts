@@ -39,6 +39,12 @@ describe('PHP urlencode / urldecode', () => {
     expect(phpUrldecode('2019-09-24+13%3A39%3A24')).toBe('2019-09-24 13:39:24');
   });
 
+  it('keeps a stray % as it is, like PHP urldecode (decodeURIComponent would throw)', () => {
+    expect(phpUrldecode('100%')).toBe('100%');
+    expect(phpUrldecode('%zz%4')).toBe('%zz%4');
+    expect(phpUrldecode('%e7%b6%a0')).toBe('綠');
+  });
+
   it('fails on a wrong key instead of returning garbage', () => {
     const other = createAesKey('0123456789abcdef', 'fedcba9876543210');
     expect(() => decryptData(other, vectors[0]!.data)).toThrow();
