@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { Bench } from 'tinybench';
-import { aesDecrypt, aesEncrypt, createAesKey, decryptData, encryptData } from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
 import { large, medium, small } from './payloads.ts';
 import { root } from '../support/spec.ts';
@@ -17,11 +16,14 @@ const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function codec() {
+  // The codec as shipped: bundled by esbuild like the package, not transformed on the fly by a TypeScript loader.
+  const outfile = join(root, '.tmp/bench-codec.mjs');
+  await build({ entryPoints: [join(root, 'src/codec.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning' });
+  const { aesDecrypt, aesEncrypt, createAesKey, decryptData, encryptData } = (await import(outfile)) as typeof import('../../src/codec.ts');
   const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
   for (const [label, json] of [['~200 B', small], ['~2 KB', medium], ['~200 KB', large]] as const) {
     const bytes = Buffer.from(json);
     const sealed = encryptData(aes, json);
-    const bare = aesEncrypt(aes, bytes);
     const bench = new Bench({ time: 700, warmup: true });
     bench.add('codec', () => decryptData(aes, encryptData(aes, json)));
     bench.add('bare', () => aesDecrypt(aes, aesEncrypt(aes, bytes)));
@@ -31,8 +33,6 @@ async function codec() {
     const mbs = (r: typeof c) => bytes.length / (r!.latency.mean / 1_000) / 1e6;
     row(`codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`, `${fmt(us(c))} µs, ${fmt(mbs(c))} MB/s`,
       `bare AES-128-CBC both ways: ${fmt(us(b))} µs, ${fmt(mbs(b))} MB/s`, `${fmt(us(c) / us(b), 2)}x`);
-    void sealed;
-    void bare;
   }
 }
 
