@@ -95,7 +95,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
       // The generated SDK checks the request before its fetch runs and the result after it: which one failed is
       // known by whether ECPay's answer already arrived.
       const context = { operation: op.operationId, attempts: exchange.attempts, cause: error };
-      if (!exchange.answer) throw new EcpayValidationError(describeZodIssues(error.issues, payload, ['body']), context);
+      if (!exchange.answer) throw new EcpayValidationError(describeZodIssues(error.issues, payload), context);
       const { data, envelope } = exchange.answer;
       throw new EcpayUnexpectedShapeError(data, describeZodIssues(error.issues, data), envelope, context);
     }
