@@ -1,6 +1,7 @@
 // The loopback servers of the end-to-end benchmark, run in their own process so that their CPU is not the
 // client's: /raw answers a fixed JSON (the raw-fetch baseline); every ECPay path decrypts the request and encrypts
-// a fresh answer, as ECPay does. Prints its port, then serves until killed.
+// a fresh answer, as ECPay does; under /fixed/ the same paths answer a fixed, pre-encrypted envelope (a diagnostic:
+// the client's cost without the server's crypto). Prints its port, then serves until killed.
 import { createServer } from 'node:http';
 import { createAesKey, decryptData, encryptData } from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
@@ -14,7 +15,7 @@ const server = createServer((req, res) => {
   req.on('data', (c: string) => (body += c));
   req.on('end', () => {
     let answer = fixed;
-    if (req.url !== '/raw') {
+    if (req.url !== '/raw' && !req.url?.startsWith('/fixed/')) {
       const request = JSON.parse(body);
       const data = JSON.parse(decryptData(aes, request.Data));
       answer = JSON.stringify({
