@@ -135,6 +135,13 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   };
   if (enrich.successCodesDecision) out['x-ecpay-success-codes-decision'] = enrich.successCodesDecision;
   out['x-ecpay-retry'] = retry;
+  const vendorStatuses = Object.keys((dig(op.page, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
+  if (vendorStatuses.length) {
+    out['x-ecpay-decision'] =
+      `The page's YAML also declares HTTP ${vendorStatuses.join(' and ')} without a body. They are not carried over: ECPay ` +
+      'reports envelope and business failures inside a 200 answer (TransCode, then RtnCode), and the client treats ' +
+      'any other status as an HTTP error (EcpayHttpError) whatever the spec lists.';
+  }
   out.requestBody = {
     required: true,
     content: {

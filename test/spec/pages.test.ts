@@ -95,9 +95,11 @@ describe('decisions where a page contradicts itself', () => {
     ['GetInvalid: RtnData string placeholder vs object', (o) => o.result.properties.RtnData['x-ecpay-decision']],
     ['GetInvalid: Upload_Date format vs example', (o) => o.result.properties.RtnData.properties.Upload_Date['x-ecpay-decision']],
     ['MaintainMerchantCustomerData: lower-case type', (o) => o.payload.properties.type['x-ecpay-decision']],
+    ['UpdateInvoiceWordStatus: the YAML\'s bodiless 400 and 500', (o) => o.op['x-ecpay-decision']],
   ];
   const byName: Record<string, string> = { TriggerIssue: '/B2CInvoice/TriggerIssue', GetInvoiceWordSetting: '/B2BInvoice/GetInvoiceWordSetting',
-    GetInvalid: '/B2BInvoice/GetInvalid', MaintainMerchantCustomerData: '/B2BInvoice/MaintainMerchantCustomerData' };
+    GetInvalid: '/B2BInvoice/GetInvalid', MaintainMerchantCustomerData: '/B2BInvoice/MaintainMerchantCustomerData',
+    UpdateInvoiceWordStatus: '/B2CInvoice/UpdateInvoiceWordStatus' };
   it.each(decided)('%s', (what, get) => {
     const reason = get(operation(byName[what.split(':')[0]!]!));
     expect(typeof reason).toBe('string');
