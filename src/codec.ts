@@ -1,5 +1,6 @@
 // The AES envelope codec: PHP-exact urlencode, AES-128-CBC/PKCS7 with node:crypto, Base64.
 // Reproduces the known-answer vectors in shared/vectors byte for byte (see test/unit/codec.test.ts).
+import { isAscii } from 'node:buffer';
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 
 // PHP's urlencode works on bytes: every byte of the UTF-8 text but A-Z a-z 0-9 - _ . becomes %XX (upper-case hex)
@@ -37,8 +38,23 @@ export function phpUrlencode(text: string): string {
   return phpUrlencodeBytes(text).toString('latin1');
 }
 
-/** PHP `urldecode` of ASCII bytes: '+' is a space, %XX a byte, anything else (a stray '%' too) stays as it is. */
+/**
+ * PHP `urldecode` of bytes: '+' is a space, %XX a byte, anything else (a stray '%' too) stays as it is. Well-formed
+ * ASCII input, the usual case, goes through the platform's decodeURIComponent, which is faster; anything it would
+ * refuse or misread (raw non-ASCII bytes, a stray '%', invalid UTF-8) goes through the byte loop below.
+ */
 export function phpUrldecodeBytes(src: Buffer): string {
+  if (isAscii(src)) {
+    try {
+      return decodeURIComponent(src.toString('latin1').replaceAll('+', ' '));
+    } catch {
+      // fall through to PHP's lenient decoding
+    }
+  }
+  return phpUrldecodeLoop(src);
+}
+
+function phpUrldecodeLoop(src: Buffer): string {
   const out = Buffer.allocUnsafe(src.length);
   let o = 0;
   for (let i = 0; i < src.length; i += 1) {

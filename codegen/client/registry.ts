@@ -2,6 +2,7 @@
 // success codes, retry safety, request fields and the page's conditional requirements) and the typed b2c/b2b facade.
 // Everything here is read from the unified spec, so an added operation needs no hand-written code.
 import { Project, VariableDeclarationKind, type SourceFile } from 'ts-morph';
+import { dataSchemaName, mediaOf } from '../spec/doc.ts';
 import type { JsonObject } from '../spec/sources.ts';
 
 export const REGISTRY_HEADER =
@@ -47,11 +48,8 @@ function facts(unified: JsonObject, generated: GeneratedNames): OperationFacts[]
   const out: OperationFacts[] = [];
   for (const [path, item] of Object.entries(unified.paths as Record<string, JsonObject>)) {
     const op = item.post as JsonObject;
-    const media = (holder: JsonObject) => (holder.content as JsonObject)['application/json'] as JsonObject;
-    const dataName = (m: JsonObject) =>
-      String(((m.schema as JsonObject)['x-ecpay-data'] as JsonObject).$ref).replace('#/components/schemas/', '');
-    const payloadName = dataName(media(op.requestBody as JsonObject));
-    const resultName = dataName(media((op.responses as JsonObject)['200'] as JsonObject));
+    const payloadName = dataSchemaName(mediaOf(op, 'request'));
+    const resultName = dataSchemaName(mediaOf(op, 'response'));
     const payload = schemas[payloadName]!;
     const operationId = String(op.operationId);
     const product = String(op['x-ecpay-product']);

@@ -4,9 +4,9 @@
 import { createAesKey, encryptData, type AesKey } from '../../src/codec.ts';
 import type { EnvelopeSource, Example, Json, JsonObject, OperationSource, Sources } from './sources.ts';
 import { dig } from './sources.ts';
+import { clone } from './doc.ts';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
-const clone = <T extends Json>(value: T): T => structuredClone(value);
 
 // Names the generator derives from an operationId (XxxData, XxxResponse, ...) must not be taken by a component.
 const GENERATOR_SUFFIXES = ['Data', 'Response', 'Responses', 'Error', 'Errors'];

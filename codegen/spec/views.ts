@@ -1,30 +1,17 @@
 // The two views derived from the unified spec. Plaintext: what the generator sees (bodies are the decrypted Data,
 // MerchantID left to the client). Wire: what Prism serves (envelopes only, examples with encrypted Data).
-import type { Json, JsonObject } from './sources.ts';
-
-const clone = <T extends Json>(value: T): T => structuredClone(value);
-
-const schemaName = (refObject: Json | undefined): string =>
-  String((refObject as JsonObject | undefined)?.$ref ?? '').replace('#/components/schemas/', '');
-
-function operations(doc: JsonObject): JsonObject[] {
-  return Object.values(doc.paths as JsonObject).map((item) => (item as JsonObject).post as JsonObject);
-}
-
-function media(op: JsonObject, side: 'request' | 'response'): JsonObject {
-  const holder = side === 'request' ? (op.requestBody as JsonObject) : ((op.responses as JsonObject)['200'] as JsonObject);
-  return (holder.content as JsonObject)['application/json'] as JsonObject;
-}
+import { clone, dataSchemaName, mediaOf, operationsOf } from './doc.ts';
+import type { JsonObject } from './sources.ts';
 
 /** Each operation's request body and 200 response become its decrypted Data schema; envelopes disappear. */
 export function plaintextView(unified: JsonObject): JsonObject {
   const doc = clone(unified);
   const schemas = (doc.components as JsonObject).schemas as JsonObject;
   const keep: JsonObject = {};
-  for (const op of operations(doc)) {
+  for (const op of operationsOf(doc)) {
     for (const side of ['request', 'response'] as const) {
-      const m = media(op, side);
-      const name = schemaName((m.schema as JsonObject)['x-ecpay-data']);
+      const m = mediaOf(op, side);
+      const name = dataSchemaName(m);
       const schema = clone(schemas[name]!) as JsonObject;
       if (side === 'request') {
         // The client injects MerchantID (a platform vendor may still pass one per call).
@@ -59,11 +46,11 @@ export function plaintextView(unified: JsonObject): JsonObject {
 export function wireView(unified: JsonObject): JsonObject {
   const doc = clone(unified);
   const schemas = (doc.components as JsonObject).schemas as JsonObject;
-  for (const op of operations(doc)) {
+  for (const op of operationsOf(doc)) {
     for (const side of ['request', 'response'] as const) {
-      const m = media(op, side);
+      const m = mediaOf(op, side);
       const schema = m.schema as JsonObject;
-      delete schemas[schemaName(schema['x-ecpay-data'])];
+      delete schemas[dataSchemaName(m)];
       delete schema['x-ecpay-data'];
       for (const ex of Object.values(m.examples as JsonObject)) delete (ex as JsonObject)['x-ecpay-data'];
     }

@@ -40,3 +40,7 @@ export function fakeEcpay(answer: (req: Received, index: number) => Answer | Pro
 
 /** A fixed clock: 2018-05-01T09:48:43Z, the Timestamp of the pages' own envelope examples. */
 export const FIXED_NOW_MS = 1525168923_000;
+
+/** A fetch that never answers until its signal aborts, then rejects with the signal's reason, as fetch does. */
+export const hangingFetch = ((_: unknown, init?: RequestInit) =>
+  new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { operations } from '../../generated/operations.gen.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const unified = parse(readFileSync(join(root, 'spec/openapi.yaml'), 'utf8'));
@@ -24,3 +25,10 @@ export function operation(path: string) {
 }
 
 export const paths = Object.keys(unified.paths);
+
+/** The facade function of the operation at `path`: einvoice.<product>.<method>, found through the registry. */
+export function facadeFor(client: object, path: string): any {
+  const spec = Object.values(operations).find((o) => o.path === path);
+  if (!spec) throw new Error(`no operation for ${path} in the registry`);
+  return (client as Record<string, Record<string, unknown>>)[spec.product.toLowerCase()]![spec.method];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aesDecrypt, createAesKey, decryptData, encryptData, phpUrldecode, phpUrlencode } from '../../src/codec.ts';
+import { aesDecrypt, createAesKey, decryptData, encryptData, phpUrldecode, phpUrldecodeBytes, phpUrlencode } from '../../src/codec.ts';
 import { vectorFile, vectors } from '../support/vectors.ts';
 
 const aes = createAesKey(vectorFile.hashKey, vectorFile.hashIV);
@@ -43,6 +43,12 @@ describe('PHP urlencode / urldecode', () => {
     expect(phpUrldecode('100%')).toBe('100%');
     expect(phpUrldecode('%zz%4')).toBe('%zz%4');
     expect(phpUrldecode('%e7%b6%a0')).toBe('綠');
+    expect(phpUrldecode('50%+off%21')).toBe('50% off!');
+  });
+
+  it('decodes raw UTF-8 bytes that were never urlencoded, and invalid UTF-8 without throwing', () => {
+    expect(phpUrldecodeBytes(Buffer.from('綠界+%E7%A7%91', 'utf8'))).toBe('綠界 科');
+    expect(phpUrldecodeBytes(Buffer.from('%E7%B6'))).toBe('\uFFFD');
   });
 
   it('fails on a wrong key instead of returning garbage', () => {

@@ -14,7 +14,7 @@ import {
   STAGE_CREDENTIALS,
 } from '../../src/index.ts';
 import { encryptData, createAesKey } from '../../src/codec.ts';
-import { FIXED_NOW_MS, fakeEcpay, stageAes, type Answer } from '../support/fake-ecpay.ts';
+import { FIXED_NOW_MS, fakeEcpay, hangingFetch, stageAes, type Answer } from '../support/fake-ecpay.ts';
 
 const noRetry = { maxRetries: 0 };
 const client = (fetch: typeof globalThis.fetch, extra = {}) =>
@@ -105,18 +105,14 @@ describe('transport failures', () => {
   });
 
   it('raises EcpayTimeoutError when no answer comes in time', async () => {
-    const hang = (_: unknown, init?: RequestInit) =>
-      new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
-    const error = await client(hang as typeof fetch, { timeoutMs: 20 }).b2c.triggerIssue(trigger).catch((e: unknown) => e);
+    const error = await client(hangingFetch, { timeoutMs: 20 }).b2c.triggerIssue(trigger).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayTimeoutError);
     expect((error as Error).message).toContain('no complete answer within 20 ms');
   });
 
   it('raises EcpayAbortError when the caller aborts, distinct from a timeout', async () => {
-    const hang = (_: unknown, init?: RequestInit) =>
-      new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const controller = new AbortController();
-    const pending = client(hang as typeof fetch).b2c.triggerIssue(trigger, { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = client(hangingFetch).b2c.triggerIssue(trigger, { signal: controller.signal }).catch((e: unknown) => e);
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(EcpayAbortError);

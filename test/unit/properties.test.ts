@@ -2,7 +2,7 @@
 // Unicode, and the urlencoder equals PHP's urlencode, modelled here independently byte by byte.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAesKey, decryptData, encryptData, phpUrldecode, phpUrlencode } from '../../src/codec.ts';
+import { createAesKey, decryptData, encryptData, phpUrldecode, phpUrldecodeBytes, phpUrlencode } from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
 
 const RUNS = 10_000;
@@ -25,6 +25,23 @@ function referenceUrlencode(s: string): string {
   }
   return out;
 }
+
+/** PHP's urldecode, as its C source does it: '+' -> space, %XX with two hex digits -> that byte, else the byte. */
+function referenceUrldecode(bytes: Uint8Array): string {
+  const out: number[] = [];
+  const hex = (b: number | undefined) => (b === undefined ? NaN : parseInt(String.fromCharCode(b), 16));
+  for (let i = 0; i < bytes.length; i += 1) {
+    const [h, l] = [hex(bytes[i + 1]), hex(bytes[i + 2])];
+    if (bytes[i] === 0x25 && !Number.isNaN(h) && !Number.isNaN(l)) {
+      out.push(h * 16 + l);
+      i += 2;
+    } else out.push(bytes[i] === 0x2b ? 0x20 : bytes[i]!);
+  }
+  return new TextDecoder().decode(new Uint8Array(out));
+}
+
+// Text that looks like urlencoded data, broken or not: percent signs, pluses, hex digits and raw characters.
+const encodedish = fc.string({ unit: fc.oneof(fc.constantFrom('%', '+', '2', 'B', 'e', '7', 'f', 'Z', ' '), unit), maxLength: 60 });
 
 describe('properties', () => {
   it(`encrypt -> decrypt returns the same JSON (${RUNS} cases)`, () => {
@@ -49,6 +66,16 @@ describe('properties', () => {
     fc.assert(fc.property(text, (s) => {
       expect(phpUrldecode(phpUrlencode(s))).toBe(s);
     }), { numRuns: RUNS });
+  });
+
+  it(`urldecode equals the PHP reference model on any bytes, malformed or not (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(encodedish, (s) => {
+        const bytes = Buffer.from(s, 'utf8');
+        expect(phpUrldecodeBytes(bytes)).toBe(referenceUrldecode(bytes));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it(`the encoded text has only PHP's safe characters (${RUNS} cases)`, () => {

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createAesKey, encryptData } from '../../src/codec.ts';
 import { createEinvoiceClient, type DebugEvent, type EinvoiceClientConfig } from '../../src/index.ts';
+import { hangingFetch } from '../support/fake-ecpay.ts';
 import { ecpayAnswer, startServer } from '../support/loopback.ts';
 
 const hashKey = 'Sec1etKey_ABCDEF';
@@ -24,8 +25,6 @@ const answer = (result: Record<string, unknown>, transCode = 1) =>
 const respond = (body: string, status = 200) => async () => new Response(body, { status });
 const client = (fetch: typeof globalThis.fetch, extra: EinvoiceClientConfig = {}) =>
   createEinvoiceClient({ merchantId: 'M1', hashKey, hashIV, environment: 'production', fetch, retry: { maxRetries: 0 }, ...extra });
-const hang = (_: unknown, init?: RequestInit) =>
-  new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
 
 const errorMakers: [string, () => Promise<unknown> | unknown][] = [
   ['EcpayConfigError (key)', () => createEinvoiceClient({ merchantId: 'M1', hashKey: `${hashKey}!`, hashIV })],
@@ -37,8 +36,8 @@ const errorMakers: [string, () => Promise<unknown> | unknown][] = [
   ['EcpayUnexpectedShapeError', () => client(respond(answer({ RtnCode: 4000004 }))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayHttpError', () => client(respond('down', 503)).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayConnectionError', () => client(async () => { throw new TypeError('fetch failed'); }).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
-  ['EcpayTimeoutError', () => client(hang as typeof fetch, { timeoutMs: 10 }).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
-  ['EcpayAbortError', () => client(hang as typeof fetch).b2c.triggerIssue({ Tsr: 'T', PayType: '2' }, { signal: AbortSignal.abort() })],
+  ['EcpayTimeoutError', () => client(hangingFetch, { timeoutMs: 10 }).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
+  ['EcpayAbortError', () => client(hangingFetch).b2c.triggerIssue({ Tsr: 'T', PayType: '2' }, { signal: AbortSignal.abort() })],
 ];
 
 describe('secrets stay secret', () => {

@@ -2,8 +2,7 @@
 // from spec/openapi.yaml, so a constraint added to the spec is tested without touching this file.
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayValidationError, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { operations } from '../../generated/operations.gen.ts';
-import { operation, paths } from '../support/spec.ts';
+import { facadeFor, operation, paths } from '../support/spec.ts';
 
 function countingClient() {
   let calls = 0;
@@ -14,10 +13,6 @@ function countingClient() {
   return { client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, retry: { maxRetries: 0 } }), calls: () => calls };
 }
 
-function callFor(client: any, path: string) {
-  const spec = Object.values(operations).find((o) => o.path === path)!;
-  return (payload: unknown) => client[spec.product.toLowerCase()][spec.method](payload);
-}
 
 interface Mutation { field: string; rule: string; mutate: (p: Record<string, unknown>) => void }
 
@@ -51,7 +46,7 @@ describe.each(paths)('%s rejects before sending', (path) => {
     const { client, calls } = countingClient();
     const payload = structuredClone(base);
     m.mutate(payload);
-    const error = await callFor(client, path)(payload).catch((e: unknown) => e);
+    const error = await facadeFor(client, path)(payload).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayValidationError);
     const issues = (error as EcpayValidationError).issues;
     expect(issues.map((i) => i.field)).toContain(m.field);
