@@ -28,6 +28,11 @@ export class EcpayError extends Error {
     this.outcomeUnknown = context.outcomeUnknown ?? false;
     this.attempts = context.attempts;
   }
+
+  /** For structured logs: the message too (Error's own is not enumerable); never the cause's internals. */
+  toJSON(): Record<string, unknown> {
+    return { ...this, name: this.name, message: this.message };
+  }
 }
 
 /** The client was configured wrongly (thrown by createEinvoiceClient). */

@@ -34,6 +34,7 @@ describe('TriggerIssue success codes', () => {
     expect(error).toBeInstanceOf(EcpayBusinessError);
     expect(error).toMatchObject({ name: 'EcpayBusinessError', rtnCode: code, rtnMsg: '失敗', data: { RtnCode: code, Tsr: '' }, operation: 'b2cTriggerIssue' });
     expect((error as Error).message).toBe(`b2cTriggerIssue: ECPay returned RtnCode ${code} (失敗)`);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'EcpayBusinessError', message: (error as Error).message, rtnCode: code });
   });
 
   it('judges a numeric-string RtnCode by its value, then reports the shape', async () => {
