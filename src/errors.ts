@@ -31,7 +31,7 @@ export class EcpayError extends Error {
 
   /** For structured logs: the message too (Error's own is not enumerable); never the cause's internals. */
   toJSON(): Record<string, unknown> {
-    return { ...this, name: this.name, message: this.message };
+    return { ...(this as unknown as Record<string, unknown>), name: this.name, message: this.message };
   }
 }
 
