@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderSpec } from '../../codegen/spec/build.ts';
 import { renderRegistry } from '../../codegen/client/registry.ts';
+import { mediaOf } from '../../codegen/spec/doc.ts';
 import { root, unified } from '../support/spec.ts';
 
 const specDir = join(root, 'spec');
@@ -67,8 +68,8 @@ describe('wire examples', () => {
   const plain = parse(readFileSync(join(specDir, 'views/plaintext.yaml'), 'utf8'));
   const { HashKey, HashIV } = unified['x-ecpay-example-credentials'];
   const cases = Object.keys(unified.paths).flatMap((path) =>
-    (['requestBody', 'responses'] as const).flatMap((side) => {
-      const media = (doc: any) => (side === 'requestBody' ? doc.paths[path].post.requestBody : doc.paths[path].post.responses['200']).content['application/json'];
+    (['request', 'response'] as const).flatMap((side) => {
+      const media = (doc: any): any => mediaOf(doc.paths[path].post, side);
       return Object.entries<any>(media(wire).examples)
         .filter(([, ex]) => ex.value.Data !== '')
         .map(([name, ex]) => [`${path} ${side} ${name}`, ex.value.Data, media(plain).examples[name].value] as const);

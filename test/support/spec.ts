@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { dataSchemaName, mediaOf } from '../../codegen/spec/doc.ts';
 import { operations } from '../../generated/operations.gen.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -10,15 +11,12 @@ export const unified = parse(readFileSync(join(root, 'spec/openapi.yaml'), 'utf8
 
 export function operation(path: string) {
   const op = unified.paths[path].post;
-  const req = op.requestBody.content['application/json'];
-  const res = op.responses['200'].content['application/json'];
-  const name = (m: any) => m.schema['x-ecpay-data'].$ref.split('/').pop() as string;
+  const req = mediaOf(op, 'request');
+  const res = mediaOf(op, 'response');
   return {
     op,
-    payloadName: name(req),
-    resultName: name(res),
-    payload: unified.components.schemas[name(req)],
-    result: unified.components.schemas[name(res)],
+    payload: unified.components.schemas[dataSchemaName(req)],
+    result: unified.components.schemas[dataSchemaName(res)],
     requestExamples: req.examples as Record<string, any>,
     responseExamples: res.examples as Record<string, any>,
   };
