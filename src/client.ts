@@ -5,10 +5,10 @@ import { inspect } from 'node:util';
 import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
 import { operations, products, type EinvoiceOperations } from '../generated/operations.gen.ts';
 import { createAesKey, type AesKey } from './codec.ts';
-import { EcpayConfigError, EcpayUnexpectedShapeError, EcpayValidationError } from './errors.ts';
+import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
+import { preparePayload } from './normalise.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
 import { Exchange, type DebugEvent, type RetryPolicy, type TransportConfig } from './transport.ts';
-import { checkPayload, describeZodIssues, isZodError } from './validate.ts';
 
 /** ECPay's public stage test merchant (ECPay's docs and SDK examples). Not a secret; works on stage only. */
 export const STAGE_CREDENTIALS = Object.freeze({
@@ -69,39 +69,42 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
   const newRqId = config.randomUUID ?? randomUUID;
 
   async function run(op: OperationSpec, payload: unknown, options: CallOptions = {}): Promise<EnvelopeResult<unknown>> {
-    checkPayload(op, payload);
-    const merchantId = typeof payload.MerchantID === 'string' && payload.MerchantID ? payload.MerchantID : settings.merchantId;
+    const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId);
+    if (issues.length) throw new EcpayValidationError(issues, { operation: op.operationId });
     const product = products[op.product as keyof typeof products];
     const rqId = product.sendsRqID ? (options.rqId ?? newRqId()) : undefined;
     const exchange = new Exchange(
       transport,
       op,
-      { merchantId, revision: product.revision, ...(settings.platformId ? { platformId: settings.platformId } : {}), ...(rqId ? { rqId } : {}) },
-      payload,
+      { merchantId: String(body.MerchantID), revision: product.revision, ...(settings.platformId ? { platformId: settings.platformId } : {}), ...(rqId ? { rqId } : {}) },
+      body,
       options,
-      isRetrySafe(op, payload),
+      isRetrySafe(op, body),
     );
     try {
-      const { data } = (await op.call({
+      await op.call({
         client: heyApi,
-        body: payload,
-        // The exchange encrypts the validated payload object itself; a serialised body would only be wrapped in a
-        // stream by the Request the generated client builds and never read (a third of that Request's cost).
+        // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
+        body: body as never,
+        // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
+        // Request the generated client builds and never read.
         bodySerializer: skipSerialisation,
         fetch: exchange.fetch,
+        // The generated client parses the wire answer; its transformer hands back the result the exchange read.
+        parseAs: 'json',
+        responseTransformer: async () => exchange.answer!.result,
         throwOnError: true,
         ...(options.headers ? { headers: options.headers } : {}),
-      })) as { data: unknown };
-      return { data, envelope: exchange.answer!.envelope, attempts: exchange.attempts, ...(rqId ? { rqId } : {}) };
+      });
     } catch (error) {
-      if (!isZodError(error)) throw error;
-      // The generated SDK checks the request before its fetch runs and the result after it: which one failed is
-      // known by whether ECPay's answer already arrived.
+      if (error instanceof EcpayError) throw error;
+      // Anything else (an interceptor of the user's, say) after ECPay answered must not hide the answer.
       const context = { operation: op.operationId, attempts: exchange.attempts, cause: error };
-      if (!exchange.answer) throw new EcpayValidationError(describeZodIssues(error.issues, payload), context);
-      const { data, envelope } = exchange.answer;
-      throw new EcpayUnexpectedShapeError(data, describeZodIssues(error.issues, data), envelope, context);
+      if (exchange.answer) throw new EcpayResponseError('the operation succeeded, but reading its answer failed; do not send it again', context);
+      throw error;
     }
+    const { envelope, result, warnings } = exchange.answer!;
+    return { data: result, envelope, attempts: exchange.attempts, ...(rqId ? { rqId } : {}), warnings };
   }
 
   const facade: Record<string, Record<string, unknown>> = {};

@@ -1,7 +1,16 @@
-// The one place that knows the envelope: what wraps a plaintext payload on the way out, and how an answer is checked
-// on the way back (TransCode, then decryption, then RtnCode against the operation's success codes).
+// The one place that knows the envelope: what wraps a plaintext payload on the way out, and how an answer is read
+// on the way back (TransCode, then decryption, then RtnCode against the operation's success codes, then the typed
+// result).
 import { decryptData, encryptData, type AesKey } from './codec.ts';
-import { EcpayBusinessError, EcpayEnvelopeError, EcpayResponseError, type ErrorContext } from './errors.ts';
+import {
+  EcpayBusinessError,
+  EcpayEnvelopeError,
+  EcpayResponseError,
+  EcpayUnexpectedShapeError,
+  type ErrorContext,
+  type ValidationIssue,
+} from './errors.ts';
+import { checkResult, normaliseResult } from './normalise.ts';
 import type { OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface OutgoingCall {
@@ -13,10 +22,9 @@ export interface OutgoingCall {
   data: string;
 }
 
-/** Encrypts the payload with MerchantID first (the order ECPay's own examples and the vectors use). */
-export function sealPayload(aes: AesKey, merchantId: string, payload: Record<string, unknown>): string {
-  const { MerchantID: _given, ...rest } = payload;
-  return encryptData(aes, JSON.stringify({ MerchantID: merchantId, ...rest }));
+/** Encrypts the prepared payload (MerchantID already first: the order ECPay's own examples and the vectors use). */
+export function sealPayload(aes: AesKey, body: Record<string, unknown>): string {
+  return encryptData(aes, JSON.stringify(body));
 }
 
 /** The JSON body of one attempt. The timestamp is read per attempt so that a retry is never stale. */
@@ -32,26 +40,21 @@ export function envelopeBody(call: OutgoingCall, timestampSeconds: number): stri
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export interface OpenedResponse {
-  envelope: ResponseEnvelope;
-  /** The decrypted Data as JSON text (passed on to the generated client, which parses and validates it). */
-  json: string;
-  /** The same, parsed: kept for an error that must carry the result. */
-  data: Record<string, unknown>;
-}
+/** ECPay writes some numbers as strings ("1"); judge them by their value. */
+const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v);
+/** ...and some strings as numbers (the .NET SDK types MerchantID as a number). */
+const asString = (v: unknown) => (typeof v === 'number' ? String(v) : v);
 
 /**
- * Checks an answer in ECPay's order. `nowSeconds` is our clock when the answer arrived (for the skew estimate).
- * Throws EcpayEnvelopeError, EcpayResponseError or EcpayBusinessError; returns only a success.
+ * Checks the outer answer and decrypts its Data. `nowSeconds` is our clock when the answer arrived (for the skew
+ * estimate). Throws EcpayEnvelopeError or EcpayResponseError.
  */
-export function openResponse(
+export function openEnvelope(
   aes: AesKey,
-  op: OperationSpec,
   bodyText: string,
   nowSeconds: number,
   context: ErrorContext,
-): OpenedResponse {
+): { envelope: ResponseEnvelope; data: Record<string, unknown> } {
   // After a 2xx, an unreadable answer leaves us not knowing whether ECPay acted.
   const unsure = { ...context, outcomeUnknown: true };
   let outer: unknown;
@@ -64,19 +67,22 @@ export function openResponse(
     throw new EcpayResponseError('the response is not a JSON object', unsure);
   }
   const raw = outer as Record<string, unknown>;
-  if (typeof raw.TransCode !== 'number') throw new EcpayResponseError('the response has no numeric TransCode', unsure);
-  const envelope: ResponseEnvelope = { TransCode: raw.TransCode };
-  if (typeof raw.MerchantID === 'string') envelope.MerchantID = raw.MerchantID;
-  if (typeof raw.PlatformID === 'string') envelope.PlatformID = raw.PlatformID;
+  const transCode = asNumber(raw.TransCode);
+  if (typeof transCode !== 'number') throw new EcpayResponseError('the response has no numeric TransCode', unsure);
+  const envelope: ResponseEnvelope = { TransCode: transCode };
+  const merchantId = asString(raw.MerchantID);
+  const platformId = asString(raw.PlatformID);
+  if (typeof merchantId === 'string') envelope.MerchantID = merchantId;
+  if (typeof platformId === 'string') envelope.PlatformID = platformId;
   if (typeof raw.TransMsg === 'string') envelope.TransMsg = raw.TransMsg;
-  const serverTime = (raw.RpHeader as { Timestamp?: unknown } | undefined)?.Timestamp;
+  const serverTime = asNumber((raw.RpHeader as { Timestamp?: unknown } | undefined)?.Timestamp);
   if (raw.RpHeader && typeof raw.RpHeader === 'object') {
     envelope.RpHeader = typeof serverTime === 'number' ? { Timestamp: serverTime } : {};
   }
 
-  if (raw.TransCode !== 1) {
+  if (transCode !== 1) {
     const skew = typeof serverTime === 'number' ? serverTime - nowSeconds : undefined;
-    throw new EcpayEnvelopeError(raw.TransCode, envelope.TransMsg ?? '', envelope, skew, context);
+    throw new EcpayEnvelopeError(transCode, envelope.TransMsg ?? '', envelope, skew, context);
   }
   if (typeof raw.Data !== 'string' || raw.Data === '') {
     throw new EcpayResponseError('TransCode is 1 but the response has no Data', unsure);
@@ -100,12 +106,28 @@ export function openResponse(
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new EcpayResponseError('Data decrypted to JSON that is not an object', unsure);
   }
-  const result = data as Record<string, unknown>;
-  // ECPay is loose about numbers vs strings: judge "4000004" by its value, and let the schema check report the type.
-  const rtnCode = typeof result.RtnCode === 'string' && /^-?\d+$/.test(result.RtnCode) ? Number(result.RtnCode) : result.RtnCode;
-  if (typeof rtnCode !== 'number') throw new EcpayResponseError('the decrypted Data has no RtnCode', unsure);
+  return { envelope, data: data as Record<string, unknown> };
+}
+
+/**
+ * Judges the decrypted Data: RtnCode against the operation's success codes (EcpayBusinessError otherwise), then the
+ * typed result. After a success nothing turns into a plain failure: a result that breaks its declared types raises
+ * EcpayUnexpectedShapeError, which says the operation succeeded and carries the data.
+ */
+export function judgeResult(
+  op: OperationSpec,
+  data: Record<string, unknown>,
+  envelope: ResponseEnvelope,
+  context: ErrorContext,
+): { result: Record<string, unknown>; warnings: ValidationIssue[] } {
+  // Keys in another case and numbers as strings are read first, so that "rtncode": "1" is judged as RtnCode 1.
+  const result = normaliseResult(op.result, data);
+  const rtnCode = result.RtnCode;
+  if (typeof rtnCode !== 'number') throw new EcpayResponseError('the decrypted Data has no numeric RtnCode', { ...context, outcomeUnknown: true });
   if (!op.successCodes.includes(rtnCode)) {
-    throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', result, envelope, context);
+    throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', data, envelope, context);
   }
-  return { envelope, json, data: result };
+  const { problems, warnings } = checkResult(op.result, result);
+  if (problems.length) throw new EcpayUnexpectedShapeError(data, problems, envelope, context);
+  return { result, warnings };
 }

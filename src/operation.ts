@@ -1,24 +1,40 @@
-// The shapes shared by the generated registry (generated/operations.gen.ts) and the runtime that executes it.
+// The shapes shared by the generated registry (generated/operations/*.gen.ts) and the runtime that executes it.
+import type { Client } from '../generated/hey-api/client/index.ts';
+import type { ValidationIssue } from './errors.ts';
+import type { Schema } from './schema.ts';
 
-/** What the envelope layer needs to know about one operation; generated from the spec, never written by hand. */
-export interface OperationSpec {
+/** What the runtime hands the generated SDK function for one call (a subset of hey-api's request options). */
+export interface SdkCallOptions<P> {
+  client: Client;
+  body: P;
+  bodySerializer: (body: unknown) => string;
+  fetch: typeof globalThis.fetch;
+  parseAs: 'json';
+  responseTransformer: (data: unknown) => Promise<unknown>;
+  throwOnError: true;
+  headers?: Record<string, string>;
+}
+
+/**
+ * What the envelope layer needs to know about one operation; generated from the spec, never written by hand.
+ * `P` is the payload type the generated SDK function takes (`never` where any operation may be meant).
+ */
+export interface OperationSpec<P = never> {
   operationId: string;
   product: string;
   /** The facade name: einvoice.<product>.<method>. */
   method: string;
   path: string;
-  /** RtnCodes that mean success (TriggerIssue: 4000003 and 4000004, not 1). */
+  /** RtnCodes that mean success (TriggerIssue: 1, 4000003 and 4000004). */
   successCodes: readonly number[];
   /** Whether a request that may have reached ECPay can be sent again (optionally only for some field values). */
   retry: { safe: boolean; safeWhen?: { field: string; in: readonly string[] } };
-  /** Every field the payload may have; anything else is refused before sending. */
-  fields: readonly string[];
-  /** At least one of these groups must all have a value (the page's "required if X has no value"). */
-  anyOfRequired: readonly (readonly string[])[];
-  /** When the key has a value, the listed fields must have one too. */
-  dependentRequired: Readonly<Record<string, readonly string[]>>;
-  /** The generated SDK function (plaintext body, zod validation on both sides). */
-  call: (options: any) => Promise<unknown>;
+  /** The decrypted request Data schema: every rule checked before anything is sent. */
+  request: Schema;
+  /** The decrypted result Data schema: what a success is read into. */
+  result: Schema;
+  /** The generated SDK function: hey-api's fetch client, with the envelope as its fetch. */
+  call(options: SdkCallOptions<P>): Promise<unknown>;
 }
 
 /** Per-call options. */
@@ -29,12 +45,16 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Extra HTTP headers, e.g. `{ Prefer: 'example=businessFailure' }` to pick an example from the Prism mock. */
   headers?: Record<string, string>;
-  /** B2B: the idempotency key of this logical request; by default a fresh UUID v4, kept across retries. */
+  /**
+   * B2B: the RqID of this logical request; by default a fresh UUID v4, kept across retries. ECPay does not
+   * de-duplicate on it: it identifies a request in ECPay's logs, it does not make a repeat safe.
+   */
   rqId?: string;
 }
 
 /** The outer response envelope, kept for debugging. Never contains keys. */
 export interface ResponseEnvelope {
+  /** The merchant ECPay answered for; may differ from the one that asked (see the README's decisions). */
   MerchantID?: string;
   PlatformID?: string;
   RpHeader?: { Timestamp?: number };
@@ -50,6 +70,8 @@ export interface EnvelopeResult<R> {
   attempts: number;
   /** The RqID sent (B2B only). */
   rqId?: string;
+  /** Result values outside the documented lengths, enums or formats: reported, never turned into an error. */
+  warnings: ValidationIssue[];
 }
 
 /** One typed operation: call it for the decrypted result, or `.withEnvelope()` for the envelope too. */

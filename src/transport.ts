@@ -2,7 +2,7 @@
 // (a fresh envelope and Timestamp each, the same RqID), the timeout, cancellation and the retry policy, so a retry
 // can never reuse a stale timestamp or re-send something that must not be sent twice.
 import type { AesKey } from './codec.ts';
-import { envelopeBody, openResponse, sealPayload, type OpenedResponse, type OutgoingCall } from './envelope.ts';
+import { envelopeBody, judgeResult, openEnvelope, sealPayload, type OutgoingCall } from './envelope.ts';
 import {
   EcpayAbortError,
   EcpayConnectionError,
@@ -10,8 +10,9 @@ import {
   EcpayHttpError,
   EcpayTimeoutError,
   type ErrorContext,
+  type ValidationIssue,
 } from './errors.ts';
-import type { CallOptions, OperationSpec } from './operation.ts';
+import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 2). */
@@ -29,7 +30,11 @@ export interface RetryPolicy {
 export type DebugEvent =
   | { type: 'attempt'; operation: string; attempt: number; url: string; rqHeader: Record<string, unknown>; merchantId: string }
   | { type: 'answer'; operation: string; attempt: number; status: number; durationMs: number }
-  | { type: 'retry'; operation: string; attempt: number; delayMs: number; error: string };
+  | { type: 'retry'; operation: string; attempt: number; delayMs: number; error: string }
+  /** ECPay answered for another MerchantID than the one that asked; the Data decrypted with this merchant's key. */
+  | { type: 'merchant-differs'; operation: string; sent: string; answered: string }
+  /** A successful result has values outside the documented rules (field and rule only, never the value). */
+  | { type: 'result-warnings'; operation: string; warnings: { field: string; rule: string }[] };
 
 export interface TransportConfig {
   debug?: ((event: DebugEvent) => void) | undefined;
@@ -47,30 +52,39 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_E
 
 type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
 
+export interface Answer {
+  envelope: ResponseEnvelope;
+  /** The typed result (a success: TransCode 1 and a success RtnCode). */
+  result: Record<string, unknown>;
+  warnings: ValidationIssue[];
+}
+
 export class Exchange {
   attempts = 0;
   /** Set once an answer passed TransCode and RtnCode: from then on ECPay has done the thing. */
-  answer: OpenedResponse | undefined;
+  answer: Answer | undefined;
   private sealed: string | undefined;
 
   constructor(
     private readonly config: TransportConfig,
     private readonly op: OperationSpec,
     private readonly call: Omit<OutgoingCall, 'data'>,
-    private readonly payload: Record<string, unknown>,
+    /** The prepared payload: validated, and exactly what is encrypted. */
+    private readonly body: Record<string, unknown>,
     private readonly options: CallOptions,
     /** May a request that possibly reached ECPay be sent again? */
     private readonly retrySafe: boolean,
   ) {}
 
-  /** Called by the generated client once its zod check passed; its Request carries the URL and headers. */
-  readonly fetch = async (request: Request): Promise<Response> => {
-    // Encrypt only now, after validation, and only once: attempts differ in RqHeader alone.
-    this.sealed ??= sealPayload(this.config.aes, this.call.merchantId, this.payload);
+  /** Handed to the generated client as its fetch; its Request carries the URL and headers. */
+  readonly fetch = async (input: RequestInfo | URL): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // Encrypt once per call: attempts differ in RqHeader alone.
+    this.sealed ??= sealPayload(this.config.aes, this.body);
     const headers = { ...this.options.headers, 'Content-Type': 'application/json' };
     for (;;) {
-      const failure = await this.attempt(request.url, headers);
-      if (!failure) return this.reply();
+      const failure = await this.attempt(url, headers);
+      if (!failure) return this.reply!;
       const delay = this.retryDelay(failure);
       if (delay === undefined) throw failure.error;
       this.config.debug?.({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
@@ -120,20 +134,22 @@ export class Exchange {
       const retryable = rateLimited || response.status >= 500 || response.status === 408;
       return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
     }
-    const opened = openResponse(this.config.aes, this.op, text, Math.floor(this.config.now() / 1000), this.context(false));
-    this.answer = opened;
+    const { envelope, data } = openEnvelope(this.config.aes, text, Math.floor(this.config.now() / 1000), this.context(false));
+    if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
+      // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
+      this.config.debug?.({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
+    }
+    const { result, warnings } = judgeResult(this.op, data, envelope, this.context(false));
+    this.answer = { envelope, result, warnings };
+    if (warnings.length) {
+      this.config.debug?.({ type: 'result-warnings', operation: this.op.operationId, warnings: warnings.map(({ field, rule }) => ({ field, rule })) });
+    }
+    this.reply = answeredResponse(response, text);
     return undefined;
   }
 
-  /**
-   * The decrypted result, in the shape the generated client reads (ok, status, headers.get, text). A real Response
-   * would wrap the string in a web stream only to read it back at once: a measurable share of each call on loopback.
-   */
-  private reply(): Response {
-    const json = this.answer!.json;
-    const headers = { get: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : null) };
-    return { ok: true, status: 200, headers, text: async () => json } as unknown as Response;
-  }
+  /** The wire answer as already read, for the generated client and its interceptors (encrypted Data, no keys). */
+  private reply: Response | undefined;
 
   /** How long to wait before the next attempt, or undefined when this failure must be thrown. */
   private retryDelay(failure: Failure): number | undefined {
@@ -150,6 +166,27 @@ export class Exchange {
   private context(outcomeUnknown: boolean, cause?: unknown): ErrorContext {
     return { operation: this.op.operationId, outcomeUnknown, attempts: this.attempts, cause };
   }
+}
+
+/**
+ * A Response over a body already read (within the timeout): what the generated client parses and its response
+ * interceptors see. Building a real Response would wrap the text in a web stream only to read it back at once.
+ */
+function answeredResponse(response: Response, text: string): Response {
+  const read = {
+    ok: response.ok,
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    url: response.url,
+    redirected: response.redirected,
+    type: response.type,
+    bodyUsed: false,
+    text: async () => text,
+    json: async () => JSON.parse(text) as unknown,
+    clone: () => read,
+  };
+  return read as unknown as Response;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -2,32 +2,23 @@
 // operation pointing at it, each operation's decrypted Data schemas as named components linked by x-ecpay-data, and
 // examples whose Data is really encrypted under the public stage key, each carrying its plaintext in x-ecpay-data.
 import { createAesKey, encryptData, type AesKey } from '../../src/codec.ts';
-import type { EnvelopeSource, Example, Json, JsonObject, OperationSource, Sources } from './sources.ts';
+import { checkResult, normaliseResult, preparePayload } from '../../src/normalise.ts';
+import type { Schema } from '../../src/schema.ts';
+import type { EnvelopeSource, Example, Json, JsonObject, OperationSource, Side, Sources } from './sources.ts';
 import { dig } from './sources.ts';
 import { clone } from './doc.ts';
+import { checkDataSchema, completeRequest, mergeSchemas } from './schemas.ts';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 
 // Names the generator derives from an operationId (XxxData, XxxResponse, ...) must not be taken by a component.
 const GENERATOR_SUFFIXES = ['Data', 'Response', 'Responses', 'Error', 'Errors'];
 
-/** Objects merge key by key; anything else (arrays included) is replaced by ours. */
-export function deepMerge(base: Json | undefined, ours: Json): Json {
-  if (isObject(base) && isObject(ours)) {
-    const out: JsonObject = { ...base };
-    for (const [key, value] of Object.entries(ours)) out[key] = deepMerge(base[key], value);
-    return out;
-  }
-  return clone(ours);
-}
-
-const isObject = (v: Json | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 // A stable UUID v4 for the B2B examples, so the committed spec does not change from one build to the next.
 const EXAMPLE_RQID = '3f9c2a6e-8d41-4b7a-9e25-6c1d0b8f4a73';
 
 export function buildUnified(sources: Sources): JsonObject {
-  const { envelope, operations } = sources;
+  const { envelope, groups, operations } = sources;
   const aes = createAesKey(envelope.exampleCredentials.HashKey, envelope.exampleCredentials.HashIV);
   const schemas: JsonObject = clone(envelope.schemas as JsonObject);
   const paths: JsonObject = {};
@@ -39,10 +30,17 @@ export function buildUnified(sources: Sources): JsonObject {
       const clash = GENERATOR_SUFFIXES.find((s) => name.endsWith(s));
       if (clash) throw new Error(`schema name ${name} ends with "${clash}", which the generator uses for its own types`);
     }
-    schemas[enrich.request.name] = payloadSchema(envelope, op);
-    schemas[enrich.response.name] = resultSchema(op);
+    const where = `spec/operations/${op.dir}`;
+    const payload = payloadSchema(envelope, groups, op);
+    const result = resultSchema(envelope, groups, op);
+    checkDataSchema(payload, 'request', `${where} request`);
+    checkDataSchema(result, 'result', `${where} response`);
+    checkExamples(op, payload, result);
+    schemas[enrich.request.name] = payload;
+    schemas[enrich.response.name] = result;
     paths[enrich.path] = { post: operation(envelope, op, aes) };
   }
+  checkRecoveries(sources, schemas);
 
   return {
     openapi: '3.1.0',
@@ -64,30 +62,74 @@ export function buildUnified(sources: Sources): JsonObject {
   };
 }
 
-function payloadSchema(envelope: EnvelopeSource, op: OperationSource): JsonObject {
-  const vendor = dig(op.page, ['components', 'schemas', 'requestBody.Data']) as JsonObject;
-  const merged = deepMerge(vendor, op.enrich.request.schema) as JsonObject;
-  const { MerchantID: vendorMerchant, ...rest } = (merged.properties ?? {}) as JsonObject;
-  const required = ['MerchantID', ...((merged.required ?? []) as string[]).filter((n) => n !== 'MerchantID')];
-  return {
-    ...merged,
-    type: 'object',
-    description: `Decrypted request Data of ${op.enrich.operationId} (${op.enrich.path}).`,
-    // Unknown fields are refused before sending: a misspelt optional field would otherwise be sent and ignored.
-    additionalProperties: false,
-    required,
-    properties: { MerchantID: deepMerge(vendorMerchant, envelope.payloadMerchantID), ...rest },
-  };
+/** The page's Data schema (when there is a page), then the shared groups, then ours. */
+function merged(groups: Sources['groups'], op: OperationSource, side: 'request' | 'response', vendorName: string): JsonObject {
+  const own: Side = op.enrich[side];
+  let schema: Json = (op.page ? dig(op.page, ['components', 'schemas', vendorName]) : undefined) ?? {};
+  for (const group of own.include ?? []) schema = mergeSchemas(schema, groups[group]!);
+  return mergeSchemas(schema, own.schema) as JsonObject;
 }
 
-function resultSchema(op: OperationSource): JsonObject {
-  const vendor = dig(op.page, ['components', 'schemas', 'responses.Data']) as JsonObject;
-  const merged = deepMerge(vendor, op.enrich.response.schema) as JsonObject;
+function payloadSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: OperationSource): JsonObject {
+  const m = merged(groups, op, 'request', 'requestBody.Data');
+  const { MerchantID: vendorMerchant, ...rest } = (m.properties ?? {}) as JsonObject;
+  const required = ['MerchantID', ...((m.required ?? []) as string[]).filter((n) => n !== 'MerchantID')];
+  const schema: JsonObject = {
+    ...m,
+    type: 'object',
+    description: `Decrypted request Data of ${op.enrich.operationId} (${op.enrich.path}).`,
+    required,
+    properties: { MerchantID: mergeSchemas(vendorMerchant, envelope.payloadMerchantID), ...rest },
+  };
+  completeRequest(schema);
+  return schema;
+}
+
+function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: OperationSource): JsonObject {
+  const m = mergeSchemas(envelope.resultCommon, merged(groups, op, 'response', 'responses.Data')) as JsonObject;
   return {
-    ...merged,
+    ...m,
     type: 'object',
     description: `Decrypted response Data of ${op.enrich.operationId} (${op.enrich.path}). Success RtnCode: ${op.enrich.successCodes.join(' or ')}.`,
   };
+}
+
+/** Every example must be what it claims: requests the client would send, results it reads without a complaint. */
+function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObject): void {
+  const where = `spec/operations/${op.dir}`;
+  for (const [name, ex] of Object.entries(op.enrich.request.examples)) {
+    const { MerchantID, ...rest } = ex.value;
+    const { issues } = preparePayload(payload as Schema, rest, String(MerchantID ?? '2000132'), op.enrich.operationId);
+    if (issues.length) throw new Error(`${where}: request example ${name} breaks the spec: ${issues.map((i) => i.message).join('; ')}`);
+  }
+  for (const [name, ex] of Object.entries(op.enrich.response.examples)) {
+    const success = op.enrich.successCodes.includes(Number(ex.value.RtnCode));
+    if (name === 'businessFailure' && success) throw new Error(`${where}: response example businessFailure has a success RtnCode`);
+    if (!success) continue;
+    const { problems, warnings } = checkResult(result as Schema, normaliseResult(result as Schema, ex.value));
+    const found = [...problems, ...warnings];
+    if (found.length) throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
+  }
+}
+
+/** A recovery names a query that exists and is safe to repeat, and fields both operations declare. */
+function checkRecoveries(sources: Sources, schemas: JsonObject): void {
+  const byId = new Map(sources.operations.map((o) => [o.enrich.operationId, o]));
+  for (const op of sources.operations) {
+    const recovery = op.enrich.recovery;
+    if (!recovery) continue;
+    const where = `spec/operations/${op.dir}: recovery`;
+    const target = byId.get(recovery.operation);
+    if (!target) throw new Error(`${where} names ${recovery.operation}, which is not an operation of the spec`);
+    if (!target.enrich.retry.safe) throw new Error(`${where} names ${recovery.operation}, which is not safe to repeat`);
+    const ours = (schemas[op.enrich.request.name] as JsonObject).properties as JsonObject;
+    const theirs = (schemas[target.enrich.request.name] as JsonObject).properties as JsonObject;
+    for (const [to, from] of Object.entries(recovery.from)) {
+      if (!(to in theirs)) throw new Error(`${where} fills ${to}, which ${recovery.operation} does not have`);
+      if (!(from in ours)) throw new Error(`${where} copies ${from}, which ${op.enrich.operationId} does not have`);
+    }
+    for (const to of Object.keys(recovery.set ?? {})) if (!(to in theirs)) throw new Error(`${where} sets ${to}, which ${recovery.operation} does not have`);
+  }
 }
 
 function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): JsonObject {
@@ -130,12 +172,13 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
     summary: enrich.summary,
     description: enrich.description,
     'x-ecpay-product': enrich.product,
-    'x-ecpay-source': enrich.source,
+    'x-ecpay-source': clone(enrich.source),
     'x-ecpay-success-codes': clone(enrich.successCodes),
   };
   if (enrich.successCodesDecision) out['x-ecpay-success-codes-decision'] = enrich.successCodesDecision;
   out['x-ecpay-retry'] = retry;
-  const vendorStatuses = Object.keys((dig(op.page, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
+  if (enrich.recovery) out['x-ecpay-recovery'] = clone(enrich.recovery as unknown as JsonObject);
+  const vendorStatuses = Object.keys((dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
   if (vendorStatuses.length) {
     out['x-ecpay-decision'] =
       `The page's YAML also declares HTTP ${vendorStatuses.join(' and ')} without a body. They are not carried over: ECPay ` +

@@ -1,6 +1,6 @@
 // Reads the spec sources (spec/envelope.yaml and spec/operations/*/{page,enrich}.yaml) and checks that they agree
 // with each other before anything is merged, so a changed ECPay page fails loudly instead of merging silently.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -13,8 +13,25 @@ export interface Example {
   value: JsonObject;
 }
 
+/** Where a field of the original payload goes in the recovery query: `from` copies a field, `set` a fixed value. */
+export interface Recovery {
+  operation: string;
+  from: Record<string, string>;
+  set?: Record<string, Json>;
+  note: string;
+}
+
+export interface Side {
+  name: string;
+  /** Shared field groups (spec/groups/<name>.yaml) merged under `schema`, in order. */
+  include?: string[];
+  schema: JsonObject;
+  examples: Record<string, Example>;
+}
+
 export interface Enrichment {
-  source: string;
+  /** Where the facts come from: a seed page, or the reference digest and the sources it names. */
+  source: string | string[];
   path: string;
   operationId: string;
   product: string;
@@ -23,14 +40,19 @@ export interface Enrichment {
   successCodes: number[];
   successCodesDecision?: string;
   retry: { safe: boolean; safeWhen?: { field: string; in: string[] }; reason: string };
-  request: { name: string; schema: JsonObject; examples: Record<string, Example> };
-  response: { name: string; schema: JsonObject; examples: Record<string, Example> };
+  /** Mutations only: the query that finds out what happened when the outcome is unknown. */
+  recovery?: Recovery;
+  request: Side;
+  response: Side;
 }
 
 export interface OperationSource {
   dir: string;
-  /** ECPay's published YAML, or our transcription of a prose-only page in the same style. */
-  page: JsonObject;
+  /**
+   * ECPay's published YAML, or our transcription of a prose-only page in the same style. Absent for operations
+   * whose facts come from the reference digests: their enrich.yaml then types every field itself.
+   */
+  page: JsonObject | undefined;
   enrich: Enrichment;
 }
 
@@ -47,6 +69,8 @@ export interface EnvelopeSource {
   products: Record<string, Product>;
   exampleCredentials: { MerchantID: string; HashKey: string; HashIV: string };
   payloadMerchantID: JsonObject;
+  /** RtnCode and RtnMsg, in every result. */
+  resultCommon: JsonObject;
   exampleEnvelope: {
     requestTimestamp: number;
     responseTimestamp: number;
@@ -57,37 +81,48 @@ export interface EnvelopeSource {
 
 export interface Sources {
   envelope: EnvelopeSource;
+  /** spec/groups/<name>.yaml: fields, conditions and rules shared by several operations, written once. */
+  groups: Record<string, JsonObject>;
   operations: OperationSource[];
 }
 
-const readYaml = (file: string): any => parse(readFileSync(file, 'utf8'));
+// uniqueKeys: a key written twice in one mapping is an error, not a silent overwrite.
+const readYaml = (file: string): any => parse(readFileSync(file, 'utf8'), { uniqueKeys: true });
 
 export function readSources(specDir: string): Sources {
   const envelope = readYaml(join(specDir, 'envelope.yaml')) as EnvelopeSource;
+  const groupsDir = join(specDir, 'groups');
+  const groups: Record<string, JsonObject> = {};
+  if (existsSync(groupsDir)) {
+    for (const file of readdirSync(groupsDir).filter((f) => f.endsWith('.yaml')).sort()) {
+      groups[file.slice(0, -'.yaml'.length)] = readYaml(join(groupsDir, file));
+    }
+  }
   const opsDir = join(specDir, 'operations');
   const operations = readdirSync(opsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .map((dir) => ({
-      dir,
-      page: readYaml(join(opsDir, dir, 'page.yaml')),
-      enrich: readYaml(join(opsDir, dir, 'enrich.yaml')),
-    }));
-  for (const op of operations) checkOperation(envelope, op);
+    .map((dir) => {
+      const page = join(opsDir, dir, 'page.yaml');
+      return { dir, page: existsSync(page) ? readYaml(page) : undefined, enrich: readYaml(join(opsDir, dir, 'enrich.yaml')) };
+    });
+  for (const op of operations) checkOperation(envelope, groups, op);
   checkUnique(operations);
-  return { envelope, operations };
+  return { envelope, groups, operations };
 }
 
 function fail(op: OperationSource, message: string): never {
   throw new Error(`spec/operations/${op.dir}: ${message}`);
 }
 
-function checkOperation(envelope: EnvelopeSource, op: OperationSource): void {
+function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObject>, op: OperationSource): void {
   const { page, enrich } = op;
-  const paths = (page.paths ?? {}) as JsonObject;
-  const vendorOp = (paths[enrich.path] as JsonObject | undefined)?.post as JsonObject | undefined;
-  if (!vendorOp) fail(op, `page.yaml has no POST ${enrich.path} (enrich.yaml's path)`);
+  for (const key of ['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'retry', 'request', 'response'] as const) {
+    if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
+  }
+  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response']);
+  for (const key of Object.keys(enrich)) if (!known.has(key)) fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
   const product = envelope.products[enrich.product];
   if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);
   if (!enrich.path.startsWith(product.pathPrefix)) {
@@ -97,6 +132,30 @@ function checkOperation(envelope: EnvelopeSource, op: OperationSource): void {
   if (typeof enrich.retry?.safe !== 'boolean' || !enrich.retry.reason) {
     fail(op, 'enrich.yaml must say retry.safe (true/false) and retry.reason');
   }
+  if (!enrich.operationId.startsWith(enrich.product.toLowerCase())) fail(op, `operationId ${enrich.operationId} must start with ${enrich.product.toLowerCase()}`);
+  onlyKeys(op, enrich.retry as unknown as JsonObject, ['safe', 'safeWhen', 'reason'], 'retry');
+  if (enrich.recovery) onlyKeys(op, enrich.recovery as unknown as JsonObject, ['operation', 'from', 'set', 'note'], 'recovery');
+  for (const side of ['request', 'response'] as const) {
+    const s = enrich[side];
+    onlyKeys(op, s as unknown as JsonObject, ['name', 'include', 'schema', 'examples'], side);
+    for (const [name, ex] of Object.entries(s.examples ?? {})) {
+      onlyKeys(op, ex as unknown as JsonObject, ['summary', 'description', 'value'], `${side}.examples.${name}`);
+      if (!ex.summary || !ex.value) fail(op, `${side}.examples.${name} needs a summary and a value`);
+    }
+    if (!s.name || !s.schema || !Object.keys(s.examples ?? {}).length) fail(op, `enrich.yaml's ${side} needs a name, a schema and at least one example`);
+    for (const group of s.include ?? []) if (!groups[group]) fail(op, `${side}.include names ${group}, but spec/groups/${group}.yaml does not exist`);
+  }
+  if (!enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
+  if (!enrich.response.examples.businessFailure) fail(op, 'enrich.yaml needs a response example named "businessFailure"');
+  if (page) checkPage(envelope, op, page);
+}
+
+/** Our enrichment must agree with ECPay's page where there is one. */
+function checkPage(envelope: EnvelopeSource, op: OperationSource, page: JsonObject): void {
+  const { enrich } = op;
+  const paths = (page.paths ?? {}) as JsonObject;
+  const vendorOp = (paths[enrich.path] as JsonObject | undefined)?.post as JsonObject | undefined;
+  if (!vendorOp) fail(op, `page.yaml has no POST ${enrich.path} (enrich.yaml's path)`);
   // The vendor's envelope must stay within the shared one: a new envelope field on ECPay's side must be noticed.
   const vendorReq = dig(vendorOp, ['requestBody', 'content', 'application/json', 'schema', 'properties']);
   const vendorRes = dig(vendorOp, ['responses', '200', 'content', 'application/json', 'schema', 'properties']);
@@ -120,13 +179,12 @@ function checkOperation(envelope: EnvelopeSource, op: OperationSource): void {
     const vendor = schemas?.[vendorName] as JsonObject | undefined;
     if (!vendor) fail(op, `page.yaml lacks components.schemas["${vendorName}"]`);
     checkNewFields(op, `${side}.schema`, vendor, enrich[side].schema);
-    if (!enrich[side].name || !Object.keys(enrich[side].examples ?? {}).length) {
-      fail(op, `enrich.yaml's ${side} needs a name and at least one example`);
-    }
   }
-  if (!enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
-  if (!enrich.response.examples.businessFailure) {
-    fail(op, 'enrich.yaml needs a response example named "businessFailure"');
+}
+
+function onlyKeys(op: OperationSource, obj: JsonObject, allowed: string[], where: string): void {
+  for (const key of Object.keys(obj ?? {})) {
+    if (!allowed.includes(key)) fail(op, `enrich.yaml's ${where} has ${key}, which the normaliser does not know (known: ${allowed.join(', ')})`);
   }
 }
 

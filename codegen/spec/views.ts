@@ -14,12 +14,10 @@ export function plaintextView(unified: JsonObject): JsonObject {
       const name = dataSchemaName(m);
       const schema = clone(schemas[name]!) as JsonObject;
       if (side === 'request') {
+        typesOnly(schema);
         // The client injects MerchantID (a platform vendor may still pass one per call).
         schema.required = (schema.required as string[]).filter((n) => n !== 'MerchantID');
-        // The generator turns a required-only anyOf into `unknown & {...}`; the client checks these conditions
-        // itself from the unified spec (codegen/client reads them into the operation registry).
-        delete schema.anyOf;
-      }
+      } else widenEnums(schema);
       keep[name] = schema;
       m.schema = { $ref: `#/components/schemas/${name}` };
       const examples: JsonObject = {};
@@ -40,6 +38,30 @@ export function plaintextView(unified: JsonObject): JsonObject {
     'PLAINTEXT VIEW of the unified spec (spec/openapi.yaml), for the client generator: each request body and 200 ' +
     'response is the decrypted Data; the client adds MerchantID, the envelope and the encryption.';
   return doc;
+}
+
+// Conditions and cross-field rules become `unknown & {...}` or nothing in generated types; the runtime enforces
+// them from the unified spec (generated/operations/*.gen.ts), so the generator sees fields and types only.
+const RUNTIME_ONLY = ['allOf', 'anyOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'x-ecpay-rules'];
+
+function typesOnly(schema: JsonObject): void {
+  for (const key of RUNTIME_ONLY) delete schema[key];
+  const props = (schema.properties ?? {}) as JsonObject;
+  // A field with a default is filled in by the client: optional to the caller.
+  if (schema.required) schema.required = (schema.required as string[]).filter((n) => (props[n] as JsonObject | undefined)?.default === undefined);
+  for (const sub of Object.values(props)) typesOnly(sub as JsonObject);
+  if (schema.items) typesOnly(schema.items as JsonObject);
+}
+
+/** A result's enum is what ECPay documents, not a promise: the type says string or number, the description lists. */
+function widenEnums(schema: JsonObject): void {
+  if (Array.isArray(schema.enum)) {
+    const known = `Documented values: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}.`;
+    schema.description = schema.description ? `${String(schema.description)} ${known}` : known;
+    delete schema.enum;
+  }
+  for (const sub of Object.values((schema.properties ?? {}) as JsonObject)) widenEnums(sub as JsonObject);
+  if (schema.items) widenEnums(schema.items as JsonObject);
 }
 
 /** Envelopes only: the decrypted schemas and every plaintext link are removed. */

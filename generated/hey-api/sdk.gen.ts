@@ -3,7 +3,6 @@
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
 import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses } from './types.gen.ts';
-import { zB2bGetInvalidBody, zB2bGetInvalidResponse, zB2bGetInvoiceWordSettingBody, zB2bGetInvoiceWordSettingResponse, zB2bMaintainMerchantCustomerDataBody, zB2bMaintainMerchantCustomerDataResponse, zB2cTriggerIssueBody, zB2cTriggerIssueResponse, zB2cUpdateInvoiceWordStatusBody, zB2cUpdateInvoiceWordStatusResponse } from './zod.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -25,8 +24,6 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * Returns the invalidation of one invoice, issued by the merchant (InvoiceCategory 0) or received by it (1), looked up by invoice number and date or by the merchant's RelateNumber.
  */
 export const b2bGetInvalid = <ThrowOnError extends boolean = false>(options: Options<B2bGetInvalidData, ThrowOnError>) => (options.client ?? client).post<B2bGetInvalidResponses, unknown, ThrowOnError>({
-    requestValidator: async (data) => await zB2bGetInvalidBody.parseAsync((data as { body?: unknown }).body),
-    responseValidator: async (data) => await zB2bGetInvalidResponse.parseAsync(data),
     url: '/B2BInvoice/GetInvalid',
     ...options,
     headers: {
@@ -41,8 +38,6 @@ export const b2bGetInvalid = <ThrowOnError extends boolean = false>(options: Opt
  * Lists the merchant's letter tracks for one period (TrackID, range, last number used, state). Only last year, this year and next year (Republic Era) can be searched.
  */
 export const b2bGetInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2bGetInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2bGetInvoiceWordSettingResponses, unknown, ThrowOnError>({
-    requestValidator: async (data) => await zB2bGetInvoiceWordSettingBody.parseAsync((data as { body?: unknown }).body),
-    responseValidator: async (data) => await zB2bGetInvoiceWordSettingResponse.parseAsync(data),
     url: '/B2BInvoice/GetInvoiceWordSetting',
     ...options,
     headers: {
@@ -57,8 +52,6 @@ export const b2bGetInvoiceWordSetting = <ThrowOnError extends boolean = false>(o
  * Sets up a B2B trading partner (buyer, seller or both) and the mode invoices are exchanged with it: Exchange (1) or Certification (0, ECPay uploads to the Ministry of Finance; output invoices only).
  */
 export const b2bMaintainMerchantCustomerData = <ThrowOnError extends boolean = false>(options: Options<B2bMaintainMerchantCustomerDataData, ThrowOnError>) => (options.client ?? client).post<B2bMaintainMerchantCustomerDataResponses, unknown, ThrowOnError>({
-    requestValidator: async (data) => await zB2bMaintainMerchantCustomerDataBody.parseAsync((data as { body?: unknown }).body),
-    responseValidator: async (data) => await zB2bMaintainMerchantCustomerDataResponse.parseAsync(data),
     url: '/B2BInvoice/MaintainMerchantCustomerData',
     ...options,
     headers: {
@@ -73,8 +66,6 @@ export const b2bMaintainMerchantCustomerData = <ThrowOnError extends boolean = f
  * Issues an invoice that was sent to ECPay earlier and stored there, identified by its Tsr. With DelayDay = 0 (set when the invoice was stored) it is issued now (RtnCode 4000004); with DelayDay > 0 issuing is scheduled (4000003).
  */
 export const b2cTriggerIssue = <ThrowOnError extends boolean = false>(options: Options<B2cTriggerIssueData, ThrowOnError>) => (options.client ?? client).post<B2cTriggerIssueResponses, unknown, ThrowOnError>({
-    requestValidator: async (data) => await zB2cTriggerIssueBody.parseAsync((data as { body?: unknown }).body),
-    responseValidator: async (data) => await zB2cTriggerIssueResponse.parseAsync(data),
     url: '/B2CInvoice/TriggerIssue',
     ...options,
     headers: {
@@ -89,8 +80,6 @@ export const b2cTriggerIssue = <ThrowOnError extends boolean = false>(options: O
  * After setting or adding a letter track, a merchant calls this to activate it before issuing invoices from it; it also pauses (1) or deactivates (0) a track.
  */
 export const b2cUpdateInvoiceWordStatus = <ThrowOnError extends boolean = false>(options: Options<B2cUpdateInvoiceWordStatusData, ThrowOnError>) => (options.client ?? client).post<B2cUpdateInvoiceWordStatusResponses, unknown, ThrowOnError>({
-    requestValidator: async (data) => await zB2cUpdateInvoiceWordStatusBody.parseAsync((data as { body?: unknown }).body),
-    responseValidator: async (data) => await zB2cUpdateInvoiceWordStatusResponse.parseAsync(data),
     url: '/B2CInvoice/UpdateInvoiceWordStatus',
     ...options,
     headers: {

@@ -21,11 +21,11 @@ export type B2bGetInvalidPayload = {
      */
     InvoiceNumber?: string;
     /**
-     * Invoice date, yyyy-mm-dd (String(20)). Required when InvoiceNumber has a value.
+     * Invoice date, yyyy-MM-dd (String(20)); yyyy/MM/dd and a trailing time (yyyy-MM-dd HH:mm:ss) are accepted too. Required when InvoiceNumber has a value.
      */
     InvoiceDate?: string;
     /**
-     * The merchant's own order number (String(20)). Required when InvoiceNumber has no value.
+     * The merchant's own order number. Required when InvoiceNumber has no value.
      */
     RelateNumber?: string;
 };
@@ -75,9 +75,9 @@ export type B2bGetInvalidResult = {
          */
         CancelReason?: string;
         /**
-         * 0 = not uploaded, 1 = uploaded, 2 = upload failed; empty when InvoiceCategory is 1.
+         * 0 = not uploaded, 1 = uploaded, 2 = upload failed; empty when InvoiceCategory is 1. Documented values: "", "0", "1", "2".
          */
-        Upload_Status?: '' | '0' | '1' | '2';
+        Upload_Status?: string;
         /**
          * Upload time, yyyy-MM-dd HH:mm:ss; empty when InvoiceCategory is 1.
          */
@@ -87,9 +87,9 @@ export type B2bGetInvalidResult = {
          */
         ConfirmDate?: string;
         /**
-         * Invalidation confirmation status (the table's "Cancel Confirm Status"); 0 not confirmed, 1 confirmed, empty when not set.
+         * Invalidation confirmation status (the table's "Cancel Confirm Status"); 0 not confirmed, 1 confirmed, empty when not set. Documented values: "", "0", "1".
          */
-        ExchangeStatus?: '' | '0' | '1';
+        ExchangeStatus?: string;
         /**
          * Invoice remark.
          */
@@ -110,17 +110,17 @@ export type B2bGetInvoiceWordSettingPayload = {
      */
     InvoiceYear: string;
     /**
-     * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec.
+     * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec; 0 = every period of the year.
      */
-    InvoiceTerm: 1 | 2 | 3 | 4 | 5 | 6;
+    InvoiceTerm: 0 | 1 | 2 | 3 | 4 | 5 | 6;
     /**
      * Track state to search for.
      */
     UseStatus: 0 | 1 | 2 | 3 | 4 | 5 | 6;
     /**
-     * Fixed "3" (this B2B API).
+     * Invoice category; 2 = B2B. The client sends 2 when you leave it out.
      */
-    InvoiceCategory: '3';
+    InvoiceCategory?: 0 | 1 | 2 | 3 | 4 | '3';
     /**
      * Track type, optional filter. 07 = general tax, 08 = special tax.
      */
@@ -144,7 +144,7 @@ export type B2bGetInvoiceWordSettingResult = {
      */
     RtnMsg: string;
     /**
-     * The matching tracks.
+     * The matching tracks (missing, null or empty when there are none).
      */
     InvoiceInfo?: Array<{
         /**
@@ -160,11 +160,11 @@ export type B2bGetInvoiceWordSettingResult = {
          */
         InvoiceTerm?: number;
         /**
-         * Invoice category as ECPay reports it.
+         * Invoice category as ECPay reports it (2 = B2B).
          */
         InvoiceCategory?: number;
         /**
-         * 07 = general tax
+         * 07 = general tax, 08 = special tax.
          */
         InvType?: string;
         /**
@@ -184,9 +184,17 @@ export type B2bGetInvoiceWordSettingResult = {
          */
         InvoiceNo?: string;
         /**
-         * State: 1 disabled, 2 enabled, 3 deactivated, 4 suspended, 5 pending review, 6 review failed (0 "all" is a search value only).
+         * State: 1 not yet enabled, 2 in use, 3 stopped, 4 suspended, 5 pending review, 6 review failed (0 "all" is a search value only).
          */
         UseStatus?: number;
+        /**
+         * When the last invoice of the track was issued, yyyy-MM-dd HH:mm:ss (O'Pay, the .NET SDK).
+         */
+        InvoiceLastDate?: string;
+        /**
+         * Offline machine ID, empty for B2B (the .NET SDK's 2025 build).
+         */
+        MachineID?: string;
     }>;
 };
 
@@ -207,7 +215,7 @@ export type B2bMaintainMerchantCustomerDataPayload = {
      */
     CustomerNumber?: string;
     /**
-     * The partner's Taiwanese tax ID (統一編號), 8 digits; cannot be changed once set.
+     * The partner's Taiwanese tax ID (統一編號), 8 digits with a valid checksum; cannot be changed once set.
      */
     Identifier: string;
     /**
@@ -285,15 +293,15 @@ export type B2cTriggerIssuePayload = {
 };
 
 /**
- * Decrypted response Data of b2cTriggerIssue (/B2CInvoice/TriggerIssue). Success RtnCode: 4000003 or 4000004.
+ * Decrypted response Data of b2cTriggerIssue (/B2CInvoice/TriggerIssue). Success RtnCode: 1 or 4000003 or 4000004.
  */
 export type B2cTriggerIssueResult = {
     /**
-     * 4000003 = delayed issuing scheduled (DelayDay > 0); 4000004 = issued now (DelayDay = 0); else failure.
+     * 4000003 = delayed issuing scheduled (DelayDay > 0); 4000004 = issued now (DelayDay = 0); 1 = success as the page's example shows it; anything else = failure.
      */
     RtnCode: number;
     /**
-     * Return message.
+     * Response message
      */
     RtnMsg: string;
     /**

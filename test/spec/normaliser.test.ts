@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderSpec } from '../../codegen/spec/build.ts';
-import { renderRegistry } from '../../codegen/client/registry.ts';
+import { operationFacts, renderIndex, renderOperation } from '../../codegen/client/registry.ts';
 import { mediaOf } from '../../codegen/spec/doc.ts';
 import { root, unified } from '../support/spec.ts';
 
@@ -33,7 +33,8 @@ describe('make spec', () => {
   it('gives every operation a product-prefixed operationId, a tag and both servers', () => {
     expect(unified.servers.map((s: any) => s.url)).toEqual(['https://einvoice-stage.ecpay.com.tw', 'https://einvoice.ecpay.com.tw']);
     const ids = Object.values<any>(unified.paths).map((p) => p.post.operationId);
-    expect(new Set(ids).size).toBe(5);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(Object.keys(unified.paths).length);
     for (const item of Object.values<any>(unified.paths)) expect(item.post.operationId.slice(0, 3).toUpperCase()).toBe(item.post.tags[0]);
   });
 
@@ -115,28 +116,78 @@ describe('sources are checked before merging', () => {
   });
 });
 
-describe('a sixth operation is only source files', () => {
-  it('appears in the unified spec, both views and the typed facade after make spec', () => {
+describe('the normaliser refuses what the client would not enforce', () => {
+  function variant(name: string, file: string, edit: (text: string) => string) {
+    const dir = join(tmp, name);
+    cpSync(specDir, dir, { recursive: true });
+    writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+    return dir;
+  }
+  const wordSetting = 'operations/b2b-get-invoice-word-setting/enrich.yaml';
+
+  it.each([
+    // The bug that slipped through before: a comma in a flow map made a second key out of half a description.
+    ['a flow map that splits a description into a bogus key', wordSetting,
+      (t: string) => t.replace('            InvType:\n              maxLength: 2\n              description: 07 = general tax, 08 = special tax.', '            InvType: {maxLength: 2, description: 07 = general tax, 08 = special tax}'),
+      '"08 = special tax", which is not a keyword the client enforces'],
+    ['a keyword the runtime does not check', wordSetting, (t: string) => t.replace('        maxLength: 3\n        format: roc-year', '        maxLength: 3\n        format: roc-year\n        multipleOf: 3'), '"multipleOf", which is not a keyword'],
+    ['an unknown format', wordSetting, (t: string) => t.replace('format: roc-year', 'format: gregorian-year'), 'has format gregorian-year'],
+    ['a condition on a field that does not exist', 'operations/b2b-get-invalid/enrich.yaml',
+      (t: string) => t.replace('    dependentRequired:', '    if: {properties: {InvoiceKind: {const: 1}}}\n    then: {required: [RelateNumber]}\n    dependentRequired:'), 'speaks of InvoiceKind'],
+    ['a request example that breaks the spec', wordSetting, (t: string) => t.replace("InvoiceYear: '115'", "InvoiceYear: '2026'"), 'request example sdk breaks the spec: InvoiceYear'],
+    ['a success example that is not a success', wordSetting, (t: string) => t.replace('            InvoiceCategory: 2', '            InvoiceCategory: B2B'), 'response example success breaks the spec: InvoiceInfo[0].InvoiceCategory: must be an integer'],
+    ['a key written twice', wordSetting, (t: string) => t.replace('successCodes: [1]', 'successCodes: [1]\nsuccessCodes: [2]'), 'Map keys must be unique'],
+    ['an unknown top-level key', wordSetting, (t: string) => t.replace('successCodes: [1]', 'successCodes: [1]\nsuccesCodes: [2]'), 'enrich.yaml has succesCodes'],
+    ['a missing businessFailure example', wordSetting, (t: string) => t.replace('    businessFailure:', '    otherFailure:'), 'needs a response example named "businessFailure"'],
+  ])('refuses %s', (_, file, edit, message) => {
+    const dir = variant(`refuse-${file.length}-${String(message).length}`, file, edit);
+    expect(() => renderSpec(dir)).toThrow(message);
+  });
+});
+
+describe('a new operation is only source files', () => {
+  it('appears in the unified spec, both views and the typed facade after make spec, with no page.yaml', () => {
     const dir = join(tmp, 'sixth');
     cpSync(specDir, dir, { recursive: true });
-    const op = join(dir, 'operations/b2c-get-issue');
+    const op = join(dir, 'operations/b2c-check-love-code-example');
     mkdirSync(op);
-    const page = readFileSync(join(specDir, 'operations/b2c-trigger-issue/page.yaml'), 'utf8').replaceAll('/B2CInvoice/TriggerIssue', '/B2CInvoice/GetIssue');
-    writeFileSync(join(op, 'page.yaml'), page);
-    const enrich = readFileSync(join(specDir, 'operations/b2c-trigger-issue/enrich.yaml'), 'utf8')
-      .replaceAll('/B2CInvoice/TriggerIssue', '/B2CInvoice/GetIssue')
-      .replace('operationId: b2cTriggerIssue', 'operationId: b2cGetIssue')
-      .replace('name: B2CTriggerIssuePayload', 'name: B2CGetIssuePayload')
-      .replace('name: B2CTriggerIssueResult', 'name: B2CGetIssueResult');
-    writeFileSync(join(op, 'enrich.yaml'), enrich);
+    writeFileSync(join(op, 'enrich.yaml'), [
+      'source: [a test operation]',
+      'path: /B2CInvoice/CheckLoveCodeExample',
+      'operationId: b2cCheckLoveCodeExample',
+      'product: B2C',
+      'summary: Check a love code (a test copy)',
+      'description: Says whether a love code exists.',
+      'successCodes: [1]',
+      'retry: {safe: true, reason: A query.}',
+      'request:',
+      '  name: B2CCheckLoveCodeExamplePayload',
+      '  schema:',
+      '    required: [LoveCode]',
+      '    properties:',
+      '      LoveCode: {type: string, format: love-code, description: The love code.}',
+      '  examples:',
+      "    page: {summary: A code, value: {MerchantID: '2000132', LoveCode: '168001'}}",
+      'response:',
+      '  name: B2CCheckLoveCodeExampleResult',
+      '  schema:',
+      '    properties:',
+      '      IsExist: {type: string, enum: [Y, N], description: Y or N.}',
+      '  examples:',
+      '    success: {summary: Exists, value: {RtnCode: 1, RtnMsg: OK, IsExist: Y}}',
+      '    businessFailure: {summary: Failed, value: {RtnCode: 9000001, RtnMsg: failed}}',
+    ].join('\n'));
 
     const files = renderSpec(dir);
-    for (const text of Object.values(files)) expect(text).toContain('/B2CInvoice/GetIssue');
-    const registry = renderRegistry(parse(files['openapi.yaml']!), {
-      sdk: ['b2bGetInvalid', 'b2bGetInvoiceWordSetting', 'b2bMaintainMerchantCustomerData', 'b2cTriggerIssue', 'b2cUpdateInvoiceWordStatus', 'b2cGetIssue'],
-      types: Object.keys(parse(files['openapi.yaml']!).components.schemas).map((n) => n.replace(/^B2([CB])/, (_, p) => `B2${p.toLowerCase()}`)),
-    });
-    expect(registry).toContain('getIssue: Operation<B2cGetIssuePayload, B2cGetIssueResult>');
-    expect(registry).toContain('path: "/B2CInvoice/GetIssue"');
+    for (const text of Object.values(files)) expect(text).toContain('/B2CInvoice/CheckLoveCodeExample');
+    const doc = parse(files['openapi.yaml']!);
+    const names = Object.keys(doc.components.schemas).map((n) => n.replace(/^B2([CB])/, (_, p) => `B2${p.toLowerCase()}`));
+    const ids = Object.values<any>(doc.paths).map((p) => p.post.operationId);
+    const ops = operationFacts(doc, { sdk: ids, types: names });
+    const added = ops.find((o) => o.operationId === 'b2cCheckLoveCodeExample')!;
+    expect(renderIndex(doc, ops)).toContain('checkLoveCodeExample: Operation<B2cCheckLoveCodeExamplePayload, B2cCheckLoveCodeExampleResult>');
+    const module = renderOperation(added);
+    expect(module).toContain('"path": "/B2CInvoice/CheckLoveCodeExample"');
+    expect(module).toContain('"format": "love-code"');
   });
 });

@@ -33,7 +33,7 @@ const errorMakers: [string, () => Promise<unknown> | unknown][] = [
   ['EcpayEnvelopeError', () => client(respond(answer({}, 5))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayBusinessError', () => client(respond(answer({ RtnCode: 9, RtnMsg: 'no' }))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayResponseError (wrong key)', () => client(respond(ecpayAnswer({ RtnCode: 1 }))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
-  ['EcpayUnexpectedShapeError', () => client(respond(answer({ RtnCode: 4000004 }))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
+  ['EcpayUnexpectedShapeError', () => client(respond(answer({ RtnCode: 4000004, RtnMsg: ['not', 'text'] }))).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayHttpError', () => client(respond('down', 503)).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayConnectionError', () => client(async () => { throw new TypeError('fetch failed'); }).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],
   ['EcpayTimeoutError', () => client(hangingFetch, { timeoutMs: 10 }).b2c.triggerIssue({ Tsr: 'T', PayType: '2' })],

@@ -1,7 +1,10 @@
-// Every constraint the spec states on a request field is enforced before anything is sent. The cases are derived
-// from spec/openapi.yaml, so a constraint added to the spec is tested without touching this file.
+// Every rule the spec states on a request is enforced before anything is sent, and every loose-but-lossless form
+// of a valid payload is accepted and sent in the spec's own form. The cases are derived from spec/openapi.yaml
+// (test/support/cases.ts), so a field, condition or rule added to the spec is tested without touching this file.
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayValidationError, STAGE_CREDENTIALS } from '../../src/index.ts';
+import { invalidCases, looseVariants } from '../support/cases.ts';
+import { fakeEcpay } from '../support/fake-ecpay.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 function countingClient() {
@@ -13,98 +16,178 @@ function countingClient() {
   return { client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, retry: { maxRetries: 0 } }), calls: () => calls };
 }
 
+const withoutMerchant = ({ MerchantID: _m, ...rest }: Record<string, unknown>) => rest;
 
-interface Mutation { field: string; rule: string; mutate: (p: Record<string, unknown>) => void }
+describe.each(paths)('%s', (path) => {
+  const { payload: schema, requestExamples, responseExamples } = operation(path);
+  const examples = Object.values<any>(requestExamples).map((ex) => withoutMerchant(ex['x-ecpay-data']));
+  const cases = invalidCases(schema, examples);
 
-function mutations(schema: any): Mutation[] {
-  const out: Mutation[] = [];
-  for (const [field, prop] of Object.entries<any>(schema.properties)) {
-    const set = (v: unknown) => (p: Record<string, unknown>) => { p[field] = v; };
-    if (prop.maxLength !== undefined) out.push({ field, rule: `maxLength ${prop.maxLength}`, mutate: set('9'.repeat(prop.maxLength + 1)) });
-    if (prop.minLength) out.push({ field, rule: `minLength ${prop.minLength}`, mutate: set('') });
-    if (prop.pattern) out.push({ field, rule: 'must match', mutate: set('!') });
-    if (prop.enum) out.push({ field, rule: 'one of', mutate: set(prop.type === 'integer' ? 99 : 'Z') });
-    if (prop.type === 'integer') out.push({ field, rule: 'integer', mutate: set('1') });
-    if (prop.type === 'string' && !prop.enum) out.push({ field, rule: 'string', mutate: set(12345) });
-    if (schema.required.includes(field) && field !== 'MerchantID') {
-      out.push({ field, rule: 'required', mutate: (p) => { delete p[field]; } });
-    }
-  }
-  return out;
-}
+  describe('refuses before sending', () => {
+    it('derives a case for every field of the spec', () => {
+      const declared = Object.keys(schema.properties).filter((f) => f !== 'MerchantID');
+      for (const field of declared) expect(cases.some((c) => c.field === field || c.field.startsWith(`${field}[`)), field).toBe(true);
+    });
 
-describe.each(paths)('%s rejects before sending', (path) => {
-  const { payload: schema, requestExamples } = operation(path);
-  const base = requestExamples.page['x-ecpay-data'];
-  const cases = mutations(schema);
-
-  it('accepts the page example, the valid starting point of every mutation', async () => {
-    expect(cases.length).toBeGreaterThan(2);
-    const { client, calls } = countingClient();
-    const error = await facadeFor(client, path)(structuredClone(base)).catch((e: unknown) => e);
-    // Valid: it reaches fetch, which this client refuses, so the error is a connection error, not validation.
-    expect(error).not.toBeInstanceOf(EcpayValidationError);
-    expect(calls()).toBe(1);
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+      const { client, calls } = countingClient();
+      const error = await facadeFor(client, path)(c.payload).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EcpayValidationError);
+      const issue = (error as EcpayValidationError).issues.find((i) => i.field === c.field);
+      expect(issue, `no issue names ${c.field}: ${(error as Error).message}`).toBeDefined();
+      if (c.conditional) expect(issue!.message).toMatch(/ (when|unless) /);
+      expect((error as Error).message).toContain('nothing was sent');
+      expect(calls()).toBe(0);
+    });
   });
 
-  it.each(cases.map((m) => [`${m.field}: ${m.rule}`, m] as const))('%s', async (_, m) => {
-    const { client, calls } = countingClient();
-    const payload = structuredClone(base);
-    m.mutate(payload);
-    const error = await facadeFor(client, path)(payload).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EcpayValidationError);
-    const issues = (error as EcpayValidationError).issues;
-    expect(issues.map((i) => i.field)).toContain(m.field);
-    expect((error as Error).message).toContain(m.field);
-    expect((error as Error).message).toContain('nothing was sent');
-    expect(calls()).toBe(0);
+  describe('accepts and sends in the spec\'s form', () => {
+    const success = responseExamples.success['x-ecpay-data'];
+    async function sent(payload: Record<string, unknown>) {
+      const ecpay = fakeEcpay(() => ({ result: success }));
+      const client = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch: ecpay.fetch });
+      await facadeFor(client, path)(payload);
+      expect(ecpay.received).toHaveLength(1);
+      return ecpay.received[0]!.data;
+    }
+
+    it.each(Object.keys(requestExamples))('the request example "%s", as it is', async (name) => {
+      const example = requestExamples[name]['x-ecpay-data'];
+      const data = await sent(withoutMerchant(example));
+      // Defaults may be added; nothing given is changed or dropped.
+      expect(data).toMatchObject(example);
+      expect(Object.keys(data).slice(0, Object.keys(example).length)).toEqual(Object.keys(example));
+    });
+
+    const variants = Object.entries<any>(requestExamples).flatMap(([name, ex]) =>
+      looseVariants(schema, withoutMerchant(ex['x-ecpay-data']), 'request').map(([how, value]) => [`${name}: ${how}`, name, value] as const));
+    it.each(variants)('%s', async (_, name, value) => {
+      const canonical = await sent(withoutMerchant(requestExamples[name]['x-ecpay-data']));
+      expect(await sent(value)).toEqual(canonical);
+    });
   });
 });
 
-describe('messages name the rule', () => {
-  it('says the length limit and the length given', async () => {
-    const { client } = countingClient();
-    const error = await client.b2c.triggerIssue({ Tsr: 'x'.repeat(31), PayType: '2' }).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('Tsr: at most 30 characters (maxLength 30; got 31)');
+describe('messages say what to do', () => {
+  const refused = async (call: (c: ReturnType<typeof createEinvoiceClient>) => Promise<unknown>) => {
+    const { client, calls } = countingClient();
+    const error = await call(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EcpayValidationError);
+    expect(calls()).toBe(0);
+    return error as EcpayValidationError;
+  };
+
+  it('gives the length limit and the length given', async () => {
+    const e = await refused((c) => c.b2c.triggerIssue({ Tsr: 'x'.repeat(31), PayType: '2' }));
+    expect(e.message).toContain('Tsr: at most 30 characters (got 31)');
   });
 
   it('lists the allowed values of an integer enum', async () => {
-    const { client } = countingClient();
-    const error = await client.b2c.updateInvoiceWordStatus({ TrackID: 'T', InvoiceStatus: 7 as 0 }).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('InvoiceStatus: must be one of 0, 1, 2 (got 7)');
+    const e = await refused((c) => c.b2c.updateInvoiceWordStatus({ TrackID: 'T', InvoiceStatus: 7 as 0 }));
+    expect(e.message).toContain('InvoiceStatus: must be one of 0, 1, 2 (got 7)');
   });
 
-  it('refuses an unknown field instead of sending it', async () => {
-    const { client, calls } = countingClient();
-    const error = await client.b2c.triggerIssue({ Tsr: 'T1', PayType: '2', DelayDay: 3 } as never).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('DelayDay is not a field of b2cTriggerIssue');
-    expect(calls()).toBe(0);
+  it('says "required" for a missing field, even one with an enum', async () => {
+    const e = await refused((c) => c.b2c.triggerIssue({ Tsr: 'T1' } as never));
+    expect(e.issues).toEqual([{ field: 'PayType', rule: 'required', message: 'PayType: required' }]);
   });
-});
 
-describe('GetInvalid conditional requirements', () => {
-  const cases: [string, Record<string, unknown>, string][] = [
-    ['neither InvoiceNumber nor RelateNumber', { InvoiceCategory: 0 }, 'one of InvoiceNumber or RelateNumber must have a value'],
-    ['InvoiceNumber without InvoiceDate', { InvoiceCategory: 0, InvoiceNumber: 'SA37758327' }, 'InvoiceDate must have a value when InvoiceNumber has one'],
-    ['empty strings count as no value', { InvoiceCategory: 1, InvoiceNumber: '', RelateNumber: '' }, 'one of InvoiceNumber or RelateNumber'],
-    ['InvoiceNumber with an empty InvoiceDate', { InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: '' }, 'InvoiceDate must have a value'],
-  ];
-  it.each(cases)('%s', async (_, payload, message) => {
-    const { client, calls } = countingClient();
-    const error = await client.b2b.getInvalid(payload as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EcpayValidationError);
-    expect((error as Error).message).toContain(message);
-    expect(calls()).toBe(0);
+  it('turns a Gregorian year into the Republic-era year it meant', async () => {
+    const e = await refused((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '2024', InvoiceTerm: 0, UseStatus: 0 }));
+    expect(e.message).toContain('InvoiceYear: must be a Republic-era (民國) year of 3 digits, e.g. 113 for 2024 (got "2024": 2024 is a Gregorian year; the Republic-era year is 113)');
   });
 
   it.each([
-    ['by number and date', { InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: '2019-08-31' }],
-    ['by RelateNumber alone', { InvoiceCategory: 1, RelateNumber: 'R20190831' }],
-  ])('accepts a lookup %s', async (_, payload) => {
-    const { client, calls } = countingClient();
-    // Valid: it reaches fetch, which this client refuses, so the error is a connection error, not validation.
-    const error = await client.b2b.getInvalid(payload as never).catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(EcpayValidationError);
-    expect(calls()).toBeGreaterThan(0);
+    ['2019-13-45', 'there is no month 13'],
+    ['2019-02-29', '2019-02 has no day 29'],
+    ['2020-02-30', '2020-02 has no day 30'],
+    ['2019-08-31 25:00:00', '25:00:00 is not a time'],
+    ['31/08/2019', 'a date yyyy-MM-dd'],
+  ])('refuses the impossible or misformed date %s, saying why', async (date, reason) => {
+    const e = await refused((c) => c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }));
+    expect(e.issues.map((i) => i.field)).toEqual(['InvoiceDate']);
+    expect(e.message).toContain(reason);
+  });
+
+  it('refuses an unknown field instead of sending it, naming the known ones', async () => {
+    const e = await refused((c) => c.b2c.triggerIssue({ Tsr: 'T1', PayType: '2', DelayDay: 3 } as never));
+    expect(e.message).toContain('DelayDay: not a field of b2cTriggerIssue (known: MerchantID, Tsr, PayType)');
+  });
+
+  it('reports every violation of one payload in one error', async () => {
+    const e = await refused((c) =>
+      c.b2b.maintainMerchantCustomerData({ Action: 'Remove', Identifier: '12345678', type: '2', CompanyName: '', TradingSlang: 'x', ExchangeMode: '1', EmailAddress: 'nobody' } as never));
+    expect(e.issues.map((i) => `${i.field} ${i.rule}`)).toEqual([
+      'Action enum',
+      'Identifier format tw-business-id',
+      'CompanyName minLength 1',
+      'EmailAddress format emails',
+    ]);
+  });
+
+  it('says when a conditional requirement applies', async () => {
+    const e = await refused((c) => c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327' }));
+    expect(e.message).toContain('InvoiceDate: required when InvoiceNumber is given');
+    const none = await refused((c) => c.b2b.getInvalid({ InvoiceCategory: 0, RelateNumber: '' }));
+    expect(none.message).toContain('one of InvoiceNumber or RelateNumber must be given');
+  });
+
+  it.each([
+    ['a BigInt', { TrackID: 'T', InvoiceStatus: 1n }, 'InvoiceStatus: is a BigInt'],
+    ['a Date', { TrackID: new Date(), InvoiceStatus: 1 }, "TrackID: is a Date; pass the date as a 'yyyy-MM-dd' string"],
+    ['a function', { TrackID: () => 'T', InvoiceStatus: 1 }, 'TrackID: is a function'],
+    ['a lone surrogate', { TrackID: 'T\ud800', InvoiceStatus: 1 }, 'TrackID: contains a lone UTF-16 surrogate'],
+    ['NaN', { TrackID: 'T', InvoiceStatus: NaN }, 'InvoiceStatus: must be a finite number'],
+  ])('refuses %s, which JSON cannot carry as ECPay reads it, naming the field', async (_, payload, message) => {
+    const e = await refused((c) => c.b2c.updateInvoiceWordStatus(payload as never));
+    expect(e.message).toContain(message);
+  });
+
+  it('refuses a payload that refers to itself', async () => {
+    const payload: Record<string, unknown> = { TrackID: 'T', InvoiceStatus: 1 };
+    payload.Self = payload;
+    const e = await refused((c) => c.b2c.updateInvoiceWordStatus(payload as never));
+    expect(e.message).toContain('Self: refers to itself');
+  });
+});
+
+describe('what the sources disagree on is accepted, and sent as decided', () => {
+  async function sentData(call: (c: ReturnType<typeof createEinvoiceClient>) => Promise<unknown>) {
+    const ecpay = fakeEcpay(() => ({ result: { RtnCode: 1, RtnMsg: 'ok' } }));
+    await call(createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch: ecpay.fetch }));
+    return ecpay.received[0]!.data;
+  }
+
+  it('GetInvoiceWordSetting: InvoiceTerm 0 (all periods) and InvoiceCategory 2 by default', async () => {
+    const data = await sentData((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '115', InvoiceTerm: 0, UseStatus: 0 }));
+    expect(data).toEqual({ MerchantID: '2000132', InvoiceYear: '115', InvoiceTerm: 0, UseStatus: 0, InvoiceCategory: 2 });
+  });
+
+  it.each([[2], ['3'], [0], [1]])('GetInvoiceWordSetting: InvoiceCategory %j as a caller or an ECPay SDK sends it', async (category) => {
+    const data = await sentData((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '115', InvoiceTerm: 1, UseStatus: 2, InvoiceCategory: category as 2 }));
+    expect(data.InvoiceCategory).toBe(category);
+  });
+
+  it.each(['2019-08-31', '2019/08/31', '2019-08-31 10:20:30', '2019-08-31T10:20:30'])('GetInvalid: InvoiceDate %s', async (date) => {
+    const data = await sentData((c) => c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }));
+    expect(data.InvoiceDate).toBe(date);
+  });
+
+  it('the .NET SDK\'s numbers for strings, and Odoo\'s "Type" for "type", are sent in the page\'s form', async () => {
+    const data = await sentData((c) => c.b2b.maintainMerchantCustomerData({
+      Action: 'Update', Identifier: 53538851, Type: 2, CompanyName: 'EcPay', TradingSlang: 123, ExchangeMode: 1, EmailAddress: 'a@b.tw',
+      PersonInCharge: null, Address: '',
+    } as never));
+    expect(data).toEqual({
+      MerchantID: '2000132', Action: 'Update', Identifier: '53538851', type: '2', CompanyName: 'EcPay', TradingSlang: '123', ExchangeMode: '1', EmailAddress: 'a@b.tw',
+    });
+  });
+
+  it('sends a getter\'s value once, as it was checked', async () => {
+    let reads = 0;
+    const payload = { TrackID: 'T', get InvoiceStatus() { reads += 1; return reads === 1 ? 2 : 9; } };
+    const data = await sentData((c) => c.b2c.updateInvoiceWordStatus(payload as never));
+    expect(data.InvoiceStatus).toBe(2);
+    expect(reads).toBe(1);
   });
 });

@@ -1,0 +1,126 @@
+// The subset of JSON Schema (plus ECPay extensions) that the spec may use for decrypted Data, and that the runtime
+// enforces. codegen/spec imports these lists and refuses any other keyword, so nothing in the spec is decoration.
+import type { Rule } from './rules.ts';
+
+export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+/** A Data schema as the generated registry carries it: documentation stripped, rules kept. */
+export interface Schema {
+  type?: JsonType | JsonType[];
+  enum?: readonly unknown[];
+  const?: unknown;
+  default?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  /** Most digits after the decimal point (ECPay's "Number(8+7)" is maximum 99999999.9999999 and 7 decimals). */
+  'x-ecpay-decimals'?: number;
+  items?: Schema;
+  minItems?: number;
+  maxItems?: number;
+  properties?: Readonly<Record<string, Schema | false>>;
+  required?: readonly string[];
+  additionalProperties?: boolean;
+  dependentRequired?: Readonly<Record<string, readonly string[]>>;
+  allOf?: readonly Schema[];
+  anyOf?: readonly Schema[];
+  not?: Schema;
+  if?: Schema;
+  then?: Schema;
+  else?: Schema;
+  'x-ecpay-rules'?: readonly Rule[];
+}
+
+/** Keywords that only document: kept in the spec, stripped from the registry, never checked. */
+export const DOC_KEYWORDS = [
+  'title',
+  'description',
+  'examples',
+  'deprecated',
+  'x-ecpay-decision',
+  'x-ecpay-source',
+  'x-ecpay-enum-descriptions',
+] as const;
+
+/** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */
+export const REQUEST_KEYWORDS = [
+  ...DOC_KEYWORDS,
+  'type', 'enum', 'const', 'default',
+  'minLength', 'maxLength', 'pattern', 'format',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'x-ecpay-decimals',
+  'items', 'minItems', 'maxItems',
+  'properties', 'required', 'additionalProperties', 'dependentRequired',
+  'allOf', 'anyOf', 'if', 'then', 'else', 'x-ecpay-rules',
+] as const;
+
+/**
+ * What a result Data schema may say. Types, presence and defaults decide the typed result (a value is coerced to
+ * its declared type where that is lossless); the value keywords are checked too, but a reported value that breaks
+ * them only raises a warning: ECPay already did the thing, so a quibble must not turn a success into an error.
+ */
+export const RESULT_KEYWORDS = [
+  ...DOC_KEYWORDS,
+  'type', 'enum', 'const', 'default',
+  'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum',
+  'items', 'properties', 'required',
+] as const;
+
+/** The only keywords a condition (`if`, a rule's `when`) may use, so that every condition can be said in words. */
+export const CONDITION_KEYWORDS = ['properties', 'required', 'not'] as const;
+
+/** Result keywords whose breach is a hard error (the typed result would lie); the others only warn. */
+export const HARD_RESULT_KEYWORDS = new Set(['type', 'required']);
+
+export type Path = readonly (string | number)[];
+
+/** "Items[2].ItemName": how a user finds the field in the payload they wrote. */
+export function fieldName(path: Path): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
+  return out || '(payload)';
+}
+
+export function jsonTypeOf(value: unknown): JsonType | 'other' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return Number.isInteger(value) ? 'integer' : 'number';
+    case 'object':
+      return 'object';
+    default:
+      return 'other';
+  }
+}
+
+export const typesOf = (schema: Schema): readonly JsonType[] =>
+  schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type as JsonType];
+
+export function typeMatches(types: readonly JsonType[], value: unknown): boolean {
+  if (!types.length) return true;
+  const actual = jsonTypeOf(value);
+  return types.includes(actual as JsonType) || (actual === 'integer' && types.includes('number'));
+}
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A value as a message quotes it: JSON, cut short. Never used for anything but the caller's own payload. */
+export function quote(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
