@@ -4,9 +4,16 @@ import type { Operation, OperationSpec } from "../src/operation.ts";
 import { b2bGetInvalid } from "./operations/b2bGetInvalid.gen.ts";
 import { b2bGetInvoiceWordSetting } from "./operations/b2bGetInvoiceWordSetting.gen.ts";
 import { b2bMaintainMerchantCustomerData } from "./operations/b2bMaintainMerchantCustomerData.gen.ts";
+import { b2cDelayIssue } from "./operations/b2cDelayIssue.gen.ts";
+import { b2cEditDelayIssue } from "./operations/b2cEditDelayIssue.gen.ts";
+import { b2cGetIssue } from "./operations/b2cGetIssue.gen.ts";
+import { b2cIssue } from "./operations/b2cIssue.gen.ts";
 import { b2cTriggerIssue } from "./operations/b2cTriggerIssue.gen.ts";
 import { b2cUpdateInvoiceWordStatus } from "./operations/b2cUpdateInvoiceWordStatus.gen.ts";
-import type { B2bGetInvalidPayload, B2bGetInvalidResult, B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult, B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult, B2cTriggerIssuePayload, B2cTriggerIssueResult, B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult } from "./hey-api/types.gen.ts";
+import { b2cVoidWithReIssue } from "./operations/b2cVoidWithReIssue.gen.ts";
+import type { CallbackBody, CallbackNotice } from "../src/callbacks.ts";
+import type { PagedOperation } from "../src/paging.ts";
+import type { B2bGetInvalidPayload, B2bGetInvalidResult, B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult, B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult, B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification, B2cEditDelayIssuePayload, B2cEditDelayIssueResult, B2cGetIssuePayload, B2cGetIssueResult, B2cIssuePayload, B2cIssueResult, B2cTriggerIssuePayload, B2cTriggerIssueResult, B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult, B2cVoidWithReIssuePayload, B2cVoidWithReIssueResult } from "./hey-api/types.gen.ts";
 
 /** Per-product envelope facts (spec root, x-ecpay-products). */
 export const products = {
@@ -20,7 +27,7 @@ export const products = {
   }
 } as const;
 /** Every operation of the spec, keyed by operationId. */
-export const operations: Readonly<Record<string, OperationSpec>> = { b2bGetInvalid, b2bGetInvoiceWordSetting, b2bMaintainMerchantCustomerData, b2cTriggerIssue, b2cUpdateInvoiceWordStatus };
+export const operations: Readonly<Record<string, OperationSpec>> = { b2bGetInvalid, b2bGetInvoiceWordSetting, b2bMaintainMerchantCustomerData, b2cDelayIssue, b2cEditDelayIssue, b2cGetIssue, b2cIssue, b2cTriggerIssue, b2cUpdateInvoiceWordStatus, b2cVoidWithReIssue };
 
 /** The typed operations of the client, grouped by product: `einvoice.b2c.triggerIssue(payload)`. */
 export interface EinvoiceOperations {
@@ -40,15 +47,39 @@ export interface EinvoiceOperations {
     /**
      * Add, update or delete a trading partner (交易對象)
      *
-     * POST /B2BInvoice/MaintainMerchantCustomerData. Success RtnCode: 1. Retried automatically only when Action is Update; otherwise never re-sent once it may have reached ECPay.
+     * POST /B2BInvoice/MaintainMerchantCustomerData. Success RtnCode: 1. Retried automatically only when Action is Update; otherwise never re-sent once it may have reached ECPay. When the outcome is unknown, the error's `recovery` says what to do.
      */
     maintainMerchantCustomerData: Operation<B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult>;
   };
   b2c: {
     /**
+     * Store an invoice to issue later (延遲開立 / 預約開立)
+     *
+     * POST /B2CInvoice/DelayIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
+     */
+    delayIssue: Operation<B2cDelayIssuePayload, B2cDelayIssueResult>;
+    /**
+     * Replace a stored invoice before it is issued (編輯延遲開立發票)
+     *
+     * POST /B2CInvoice/EditDelayIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` says what to do.
+     */
+    editDelayIssue: Operation<B2cEditDelayIssuePayload, B2cEditDelayIssueResult>;
+    /**
+     * Look up an issued invoice (stub)
+     *
+     * POST /B2CInvoice/GetIssue. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     */
+    getIssue: Operation<B2cGetIssuePayload, B2cGetIssueResult>;
+    /**
+     * Issue a B2C e-invoice now (一般開立發票)
+     *
+     * POST /B2CInvoice/Issue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
+     */
+    issue: Operation<B2cIssuePayload, B2cIssueResult>;
+    /**
      * Trigger issuing of a stored (delayed) invoice
      *
-     * POST /B2CInvoice/TriggerIssue. Success RtnCode: 1 or 4000003 or 4000004. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error.
+     * POST /B2CInvoice/TriggerIssue. Success RtnCode: 1 or 4000003 or 4000004. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
      */
     triggerIssue: Operation<B2cTriggerIssuePayload, B2cTriggerIssueResult>;
     /**
@@ -57,5 +88,17 @@ export interface EinvoiceOperations {
      * POST /B2CInvoice/UpdateInvoiceWordStatus. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
      */
     updateInvoiceWordStatus: Operation<B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult>;
+    /**
+     * Void an invoice and issue it again with new content (註銷重開)
+     *
+     * POST /B2CInvoice/VoidWithReIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
+     */
+    voidWithReIssue: Operation<B2cVoidWithReIssuePayload, B2cVoidWithReIssueResult>;
   };
+}
+
+/** Readers of the forms ECPay POSTs to your URLs: `einvoice.callbacks.b2cDelayIssueNotify(req.body)`. */
+export interface EinvoiceCallbacks {
+  /** ECPay's form to the DelayIssue request's URL field. The sources define no check value for it. Answer with `1|OK`. */
+  b2cDelayIssueNotify: (body: CallbackBody) => CallbackNotice<B2cDelayIssueNotification>;
 }

@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
-import { operations, products, type EinvoiceOperations } from '../generated/operations.gen.ts';
+import { operations, products, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
+import { readCallback, type CallbackBody } from './callbacks.ts';
+import { itemsOf, pagesOf } from './paging.ts';
 import { createAesKey, type AesKey } from './codec.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
 import { preparePayload } from './normalise.ts';
@@ -48,6 +50,8 @@ export interface EinvoiceClientConfig {
 }
 
 export type EinvoiceClient = EinvoiceOperations & {
+  /** Readers of the forms ECPay POSTs to your URLs (NotifyURL, ReturnURL), checked with your keys. */
+  readonly callbacks: EinvoiceCallbacks;
   readonly merchantId: string;
   readonly baseUrl: string;
 };
@@ -108,15 +112,20 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
   }
 
   const facade: Record<string, Record<string, unknown>> = {};
+  const callbacks: Record<string, (body: CallbackBody) => unknown> = {};
   for (const op of Object.values(operations)) {
+    for (const spec of op.callbacks ?? []) callbacks[spec.name] = (body: CallbackBody) => readCallback(spec, settings.aes, body);
     const withEnvelope = (payload: unknown, options?: CallOptions) => run(op, payload, options);
     const call = async (payload: unknown, options?: CallOptions) => (await withEnvelope(payload, options)).data;
-    (facade[op.product.toLowerCase()] ??= {})[op.method] = Object.assign(call, { withEnvelope });
+    const paged = op.paging ? { pages: pagesOf(op.paging, call) } : undefined;
+    const extra = paged ? { ...paged, items: itemsOf(op.paging!, paged.pages) } : {};
+    (facade[op.product.toLowerCase()] ??= {})[op.method] = Object.assign(call, { withEnvelope }, extra);
   }
 
   const summary = { merchantId: settings.merchantId, baseUrl: settings.baseUrl };
   return Object.freeze({
     ...(facade as unknown as EinvoiceOperations),
+    callbacks: Object.freeze(callbacks) as unknown as EinvoiceCallbacks,
     ...summary,
     // Keys live only in closures; these make the public face explicit for logs and snapshots.
     toJSON: () => summary,

@@ -1,7 +1,7 @@
 // The AES envelope codec: PHP-exact urlencode, AES-128-CBC/PKCS7 with node:crypto, Base64.
 // Reproduces the known-answer vectors in shared/vectors byte for byte (see test/unit/codec.test.ts).
 import { isAscii } from 'node:buffer';
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, type KeyObject } from 'node:crypto';
 
 // PHP's urlencode works on bytes: every byte of the UTF-8 text but A-Z a-z 0-9 - _ . becomes %XX (upper-case hex)
 // and a space becomes '+'. Done here over the bytes with a table, because encodeURIComponent (which also leaves
@@ -109,4 +109,19 @@ export function encryptData(aes: AesKey, json: string): string {
 /** Response direction: Base64 -> AES -> urldecode -> JSON text (not yet parsed). */
 export function decryptData(aes: AesKey, base64: string): string {
   return phpUrldecodeBytes(aesDecrypt(aes, base64));
+}
+
+/**
+ * ECPay's CheckMacValue over a form (developers.ecpay.com.tw/?p=38242): the fields sorted by name, between
+ * HashKey=... and HashIV=..., URL-encoded the .NET way (PHP urlencode, lower-cased, with ! * ( ) left as they are),
+ * MD5, upper-case hex. A different encoder from the AES envelope's; used only for callbacks.
+ */
+export function checkMacValue(aes: AesKey, fields: Readonly<Record<string, string>>): string {
+  const sorted = Object.keys(fields)
+    .filter((k) => k !== 'CheckMacValue')
+    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'))
+    .map((k) => `${k}=${fields[k]}`);
+  const text = [`HashKey=${aes.key.export().toString('utf8')}`, ...sorted, `HashIV=${aes.iv.toString('utf8')}`].join('&');
+  const encoded = phpUrlencode(text).toLowerCase().replaceAll('%21', '!').replaceAll('%2a', '*').replaceAll('%28', '(').replaceAll('%29', ')');
+  return createHash('md5').update(encoded).digest('hex').toUpperCase();
 }

@@ -10,7 +10,7 @@ import {
   type ErrorContext,
   type ValidationIssue,
 } from './errors.ts';
-import { checkResult, normaliseResult } from './normalise.ts';
+import { checkResult, normaliseResult, withOutcome } from './normalise.ts';
 import type { OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface OutgoingCall {
@@ -54,6 +54,7 @@ export function openEnvelope(
   bodyText: string,
   nowSeconds: number,
   context: ErrorContext,
+  answer?: OperationSpec['answer'],
 ): { envelope: ResponseEnvelope; data: Record<string, unknown> } {
   // After a 2xx, an unreadable answer leaves us not knowing whether ECPay acted.
   const unsure = { ...context, outcomeUnknown: true };
@@ -83,6 +84,10 @@ export function openEnvelope(
   if (transCode !== 1) {
     const skew = typeof serverTime === 'number' ? serverTime - nowSeconds : undefined;
     throw new EcpayEnvelopeError(transCode, envelope.TransMsg ?? '', envelope, skew, context);
+  }
+  // Some operations answer with Data as plain JSON although their page says AES (GetIssueList on stage): both are read.
+  if (answer === 'plain' && raw.Data !== null && typeof raw.Data === 'object' && !Array.isArray(raw.Data)) {
+    return { envelope, data: raw.Data as Record<string, unknown> };
   }
   if (typeof raw.Data !== 'string' || raw.Data === '') {
     throw new EcpayResponseError('TransCode is 1 but the response has no Data', unsure);
@@ -127,7 +132,13 @@ export function judgeResult(
   if (!op.successCodes.includes(rtnCode)) {
     throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', data, envelope, context);
   }
-  const { problems, warnings } = checkResult(op.result, result);
+  const read = withOutcome(op.outcomes, result);
+  const { problems, warnings } = checkResult(op.result, read);
+  if (op.outcomes && read.outcome === undefined) {
+    const known = op.outcomes.map((o) => o.outcome).join(', ');
+    const message = `outcome: the answer matches none of the documented outcomes (${known})`;
+    problems.splice(0, problems.length, ...problems.filter((p) => p.field !== 'outcome'), { field: 'outcome', rule: 'outcomes', message });
+  }
   if (problems.length) throw new EcpayUnexpectedShapeError(data, problems, envelope, context);
-  return { result, warnings };
+  return { result: read, warnings };
 }

@@ -1,15 +1,26 @@
 // The error tree: one class per way a call can fail, stable names, ECPay's own codes and messages kept verbatim.
 // No error here ever receives the client's configuration, so HashKey and HashIV cannot reach a message or a field.
 import type { ResponseEnvelope } from './operation.ts';
+import { recoveryAdvice, type RecoveryHint } from './recovery.ts';
 
 export interface ErrorContext {
   /** operationId, e.g. b2cTriggerIssue. */
   operation?: string;
   /** True when the request may have reached ECPay and no definitive answer came back: query before retrying. */
   outcomeUnknown?: boolean;
+  /** Whether the operation may be called again without harm (queries, idempotent updates). */
+  safeToRepeat?: boolean;
+  /** For a mutation: how to find out what happened when the outcome is unknown. */
+  recovery?: RecoveryHint;
   /** HTTP attempts made before this error. */
   attempts?: number;
   cause?: unknown;
+}
+
+function outcomeAdvice(context: ErrorContext): string {
+  if (!context.outcomeUnknown) return '';
+  if (context.safeToRepeat) return ' No complete answer arrived; this operation is safe to call again.';
+  return recoveryAdvice(context.recovery);
 }
 
 /** Base class of every error this client throws. */
@@ -18,15 +29,15 @@ export class EcpayError extends Error {
   readonly operation: string | undefined;
   readonly outcomeUnknown: boolean;
   readonly attempts: number | undefined;
+  /** When the outcome of a mutation is unknown: the query that finds out, with its payload ready to call. */
+  readonly recovery: RecoveryHint | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
-    const unknown = context.outcomeUnknown
-      ? ' The request may have reached ECPay, so the outcome is unknown: query its state before sending it again.'
-      : '';
-    super(`${context.operation ? `${context.operation}: ` : ''}${message}${unknown}`, { cause: context.cause });
+    super(`${context.operation ? `${context.operation}: ` : ''}${message}${outcomeAdvice(context)}`, { cause: context.cause });
     this.operation = context.operation;
     this.outcomeUnknown = context.outcomeUnknown ?? false;
     this.attempts = context.attempts;
+    this.recovery = context.outcomeUnknown && !context.safeToRepeat ? context.recovery : undefined;
   }
 
   /** For structured logs: the message too (Error's own is not enumerable); never the cause's internals. */
@@ -56,6 +67,19 @@ export class EcpayValidationError extends EcpayError {
     context: ErrorContext = {},
   ) {
     super(`invalid payload, nothing was sent: ${issues.map((i) => i.message).join('; ')}`, context);
+  }
+}
+
+/** A callback form (ECPay -> merchant) is not what the spec declares, or its CheckMacValue does not match. */
+export class EcpayCallbackError extends EcpayError {
+  override readonly name = 'EcpayCallbackError';
+  constructor(
+    readonly issues: ValidationIssue[],
+    operation: string,
+    /** The callback's name, e.g. b2cDelayIssueNotify. */
+    readonly callback: string,
+  ) {
+    super(`the ${callback} callback cannot be read: ${issues.map((i) => i.message).join('; ')}. Do not answer it with success.`, { operation });
   }
 }
 

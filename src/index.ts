@@ -3,11 +3,15 @@ export { createEinvoiceClient, ENVIRONMENTS, STAGE_CREDENTIALS } from './client.
 export type { EinvoiceClient, EinvoiceClientConfig } from './client.ts';
 export type { DebugEvent, RetryPolicy } from './transport.ts';
 export type { CallOptions, EnvelopeResult, Operation, ResponseEnvelope } from './operation.ts';
-export type { EinvoiceOperations } from '../generated/operations.gen.ts';
+export type { EinvoiceCallbacks, EinvoiceOperations } from '../generated/operations.gen.ts';
+export type { CallbackBody, CallbackNotice } from './callbacks.ts';
+export type { RecoveryHint } from './recovery.ts';
+export type { PagedOperation } from './paging.ts';
 export type * from '../generated/hey-api/types.gen.ts';
 export {
   EcpayAbortError,
   EcpayBusinessError,
+  EcpayCallbackError,
   EcpayConfigError,
   EcpayConnectionError,
   EcpayEnvelopeError,

@@ -1,7 +1,7 @@
 // The two crossings between a caller's values and ECPay's JSON, both driven by the operation's Data schema.
 // Out: one plain snapshot of the payload (what is validated is exactly what is sent), loose-but-lossless input made
 // canonical, defaults filled, then every rule checked. Back: ECPay's loose answers made into the declared types.
-import { check, type Finding } from './check.ts';
+import { check, matches, type Finding } from './check.ts';
 import type { ValidationIssue } from './errors.ts';
 import { fieldName, HARD_RESULT_KEYWORDS, isRecord, typesOf, type Path, type Schema } from './schema.ts';
 
@@ -94,13 +94,10 @@ function normaliseObject(schema: Schema, value: Record<string, unknown>, directi
   }
   for (const [name, sub] of Object.entries(properties)) {
     const v = out[name];
-    if (v === undefined) {
-      if (sub && sub.default !== undefined) out[name] = structuredClone(sub.default);
-    } else if ((v === null || (v === '' && direction === 'request')) && !schema.required?.includes(name)) {
-      delete out[name];
-    } else {
-      out[name] = normalise(sub, v, direction);
-    }
+    const given = v !== undefined && !((v === null || (v === '' && direction === 'request')) && !schema.required?.includes(name));
+    if (given) out[name] = normalise(sub, v, direction);
+    else if (sub && sub.default !== undefined) out[name] = structuredClone(sub.default);
+    else delete out[name];
   }
   return out;
 }
@@ -152,4 +149,13 @@ export function checkResult(schema: Schema, result: Record<string, unknown>): { 
   const warnings: ValidationIssue[] = [];
   for (const finding of check(schema, result, 'the result')) (HARD_RESULT_KEYWORDS.has(finding.keyword) ? problems : warnings).push(toIssue(finding));
   return { problems, warnings };
+}
+
+/** What a success means, by the spec's outcomes (the first whose condition holds), added to the result as `outcome`. */
+export function withOutcome(
+  outcomes: readonly { outcome: string; when: object }[] | undefined,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  const found = outcomes?.find((o) => matches(o.when as Schema, result));
+  return found ? { ...result, outcome: found.outcome } : result;
 }

@@ -1,6 +1,8 @@
 // The shapes shared by the generated registry (generated/operations/*.gen.ts) and the runtime that executes it.
 import type { Client } from '../generated/hey-api/client/index.ts';
 import type { ValidationIssue } from './errors.ts';
+import type { CallbackSpec } from './callbacks.ts';
+import type { RecoverySpec } from './recovery.ts';
 import type { Schema } from './schema.ts';
 
 /** What the runtime hands the generated SDK function for one call (a subset of hey-api's request options). */
@@ -29,6 +31,18 @@ export interface OperationSpec<P = never> {
   successCodes: readonly number[];
   /** Whether a request that may have reached ECPay can be sent again (optionally only for some field values). */
   retry: { safe: boolean; safeWhen?: { field: string; in: readonly string[] } };
+  /** Mutations: how to find out what happened when the outcome is unknown. */
+  recovery?: RecoverySpec;
+  /** Forms ECPay POSTs to a URL the request names. */
+  callbacks?: readonly CallbackSpec[];
+  /** What a success means when RtnCode alone does not say it; the first whose condition holds is the result's `outcome`. */
+  outcomes?: readonly { outcome: string; when: Schema }[];
+  /** Paged queries: the request fields that page, and the result's total and items. */
+  paging?: { page: string; size: string; total: string; items: string };
+  /** How a success's Data comes back when it is not the usual encrypted envelope. */
+  answer?: 'plain' | 'pdf';
+  /** B2B: the trading partner modes the operation applies to. */
+  modes?: readonly ('exchange' | 'certification')[];
   /** The decrypted request Data schema: every rule checked before anything is sent. */
   request: Schema;
   /** The decrypted result Data schema: what a success is read into. */

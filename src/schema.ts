@@ -45,6 +45,7 @@ export const DOC_KEYWORDS = [
   'x-ecpay-decision',
   'x-ecpay-source',
   'x-ecpay-enum-descriptions',
+  'x-ecpay-client',
 ] as const;
 
 /** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */

@@ -13,6 +13,7 @@ import {
   type ValidationIssue,
 } from './errors.ts';
 import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
+import { recoveryHint } from './recovery.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 2). */
@@ -134,7 +135,7 @@ export class Exchange {
       const retryable = rateLimited || response.status >= 500 || response.status === 408;
       return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
     }
-    const { envelope, data } = openEnvelope(this.config.aes, text, Math.floor(this.config.now() / 1000), this.context(false));
+    const { envelope, data } = openEnvelope(this.config.aes, text, Math.floor(this.config.now() / 1000), this.context(false), this.op.answer);
     if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
       // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
       this.config.debug?.({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
@@ -164,7 +165,10 @@ export class Exchange {
   }
 
   private context(outcomeUnknown: boolean, cause?: unknown): ErrorContext {
-    return { operation: this.op.operationId, outcomeUnknown, attempts: this.attempts, cause };
+    const context: ErrorContext = { operation: this.op.operationId, outcomeUnknown, safeToRepeat: this.retrySafe, attempts: this.attempts, cause };
+    // Errors raised later from this context (an unreadable answer) may turn it into an unknown outcome.
+    if (!this.retrySafe && this.op.recovery) context.recovery = recoveryHint(this.op.recovery, this.body);
+    return context;
   }
 }
 

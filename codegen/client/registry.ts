@@ -3,7 +3,7 @@
 // them, and the typed b2c/b2b facade. Everything is read from the unified spec: an added operation needs no code.
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import { DOC_KEYWORDS } from '../../src/schema.ts';
-import { dataSchemaName, mediaOf, operationsOf } from '../spec/doc.ts';
+import { dataSchemaName, mediaOf, operationsOf, refName } from '../spec/doc.ts';
 import type { Json, JsonObject } from '../spec/sources.ts';
 
 export const REGISTRY_HEADER =
@@ -19,6 +19,9 @@ export interface OperationFacts {
   successCodes: number[];
   retry: { safe: boolean; safeWhen?: { field: string; in: string[] } };
   recovery?: JsonObject;
+  callbacks: { name: string; operation: string; schema: Json; checkMacValue: string; reply: string; typeName: string }[];
+  /** Spec facts the runtime reads as they are: outcomes, paging, answer, modes. */
+  extras: JsonObject;
   request: Json;
   result: Json;
   sdkFunction: string;
@@ -58,6 +61,16 @@ export function compact(schema: Json): Json {
 const mapValues = (o: JsonObject): JsonObject => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, compact(v)]));
 
 export function operationFacts(unified: JsonObject, generated: GeneratedNames): OperationFacts[] {
+  const facts = collectFacts(unified, generated);
+  // A recovery names its query by operationId; the runtime needs the query's facade call too.
+  for (const o of facts) {
+    const target = facts.find((t) => t.operationId === o.recovery?.operation);
+    if (o.recovery && target) o.recovery = { ...o.recovery, method: `${target.product.toLowerCase()}.${target.method}` };
+  }
+  return facts;
+}
+
+function collectFacts(unified: JsonObject, generated: GeneratedNames): OperationFacts[] {
   const sdkName = resolver(generated.sdk, 'SDK function');
   const typeName = resolver(generated.types, 'type');
   const schemas = (unified.components as JsonObject).schemas as Record<string, JsonObject>;
@@ -81,6 +94,25 @@ export function operationFacts(unified: JsonObject, generated: GeneratedNames): 
           ? { safe: Boolean(retry.safe), safeWhen: retry.safeWhen as unknown as { field: string; in: string[] } }
           : { safe: Boolean(retry.safe) },
         ...(op['x-ecpay-recovery'] ? { recovery: op['x-ecpay-recovery'] as JsonObject } : {}),
+        extras: Object.fromEntries(
+          (['outcomes', 'paging', 'answer', 'modes'] as const)
+            .filter((key) => op[`x-ecpay-${key}`] !== undefined)
+            .map((key): [string, Json] => [key, key === 'outcomes' ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! })) : op[`x-ecpay-${key}`]!]),
+        ),
+        callbacks: Object.entries((op.callbacks ?? {}) as JsonObject).map(([name, expressions]) => {
+          const post = Object.values(expressions as JsonObject)[0] as JsonObject;
+          const item = post.post as JsonObject;
+          const schemaName = refName((((item.requestBody as JsonObject).content as JsonObject)['application/x-www-form-urlencoded'] as JsonObject).schema);
+          const ok = (((item.responses as JsonObject)['200'] as JsonObject).content as JsonObject)['text/plain'] as JsonObject;
+          return {
+            name,
+            operation: operationId,
+            schema: compact(schemas[schemaName]!),
+            checkMacValue: String(item['x-ecpay-check-mac-value']),
+            reply: String((ok.schema as JsonObject).const),
+            typeName: typeName(schemaName),
+          };
+        }),
         request: compact(schemas[payloadName]!),
         result: compact(schemas[resultName]!),
         sdkFunction: sdkName(operationId),
@@ -100,8 +132,13 @@ export function renderOperation(o: OperationFacts): string {
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/operation.ts', namedImports: ['OperationSpec'] });
   file.addImportDeclaration({ moduleSpecifier: '../hey-api/sdk.gen.ts', namedImports: [`${o.sdkFunction} as call`] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../hey-api/types.gen.ts', namedImports: [o.payloadType] });
-  const { sdkFunction: _f, payloadType: _p, resultType: _r, summary, recovery, ...data } = o;
-  const spec = { ...data, ...(recovery ? { recovery } : {}) };
+  const { sdkFunction: _f, payloadType: _p, resultType: _r, summary, recovery, callbacks, extras, ...data } = o;
+  const spec = {
+    ...data,
+    ...extras,
+    ...(recovery ? { recovery } : {}),
+    ...(callbacks.length ? { callbacks: callbacks.map(({ typeName: _t, ...cb }) => cb) } : {}),
+  };
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
@@ -126,7 +163,13 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
   const file = project().createSourceFile('operations.gen.ts', '');
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/operation.ts', namedImports: ['Operation', 'OperationSpec'] });
   for (const o of ops) file.addImportDeclaration({ moduleSpecifier: `./operations/${o.operationId}.gen.ts`, namedImports: [o.operationId] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: './hey-api/types.gen.ts', namedImports: ops.flatMap((o) => [o.payloadType, o.resultType]) });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/callbacks.ts', namedImports: ['CallbackBody', 'CallbackNotice'] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/paging.ts', namedImports: ['PagedOperation'] });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: './hey-api/types.gen.ts',
+    namedImports: ops.flatMap((o) => [o.payloadType, o.resultType, ...o.callbacks.map((c) => c.typeName)]),
+  });
 
   const products = unified['x-ecpay-products'] as Record<string, JsonObject>;
   file.addVariableStatement({
@@ -155,11 +198,30 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
       name: product.toLowerCase(),
       type: `{\n${list
         .map((o) => {
-          const recovery = o.recovery ? ` When the outcome is unknown, the error's \`recovery\` is the ${String(o.recovery.operation)} call that finds out.` : '';
+          const recovery = !o.recovery
+            ? ''
+            : o.recovery.operation
+              ? ` When the outcome is unknown, the error's \`recovery\` is the ${String(o.recovery.method)} call that finds out.`
+              : " When the outcome is unknown, the error's `recovery` says what to do.";
           const doc = ['/**', ` * ${o.summary}`, ' *', ` * POST ${o.path}. Success RtnCode: ${o.successCodes.join(' or ')}. ${retryDoc(o)}${recovery}`, ' */'].join('\n');
-          return `${doc}\n${o.method}: Operation<${o.payloadType}, ${o.resultType}>;`;
+          const paging = o.extras.paging as JsonObject | undefined;
+          const type = paging
+            ? `PagedOperation<${o.payloadType}, ${o.resultType}, NonNullable<${o.resultType}[${JSON.stringify(paging.items)}]>[number]>`
+            : `Operation<${o.payloadType}, ${o.resultType}>`;
+          return `${doc}\n${o.method}: ${type};`;
         })
         .join('\n')}\n}`,
+    })),
+  });
+  const callbacks = ops.flatMap((o) => o.callbacks.map((c) => ({ ...c, op: o })));
+  file.addInterface({
+    name: 'EinvoiceCallbacks',
+    isExported: true,
+    docs: ['Readers of the forms ECPay POSTs to your URLs: `einvoice.callbacks.b2cDelayIssueNotify(req.body)`.'],
+    properties: callbacks.map((c) => ({
+      name: c.name,
+      docs: [`ECPay's form to the ${c.op.path.split('/').pop()} request's URL field. ${c.checkMacValue === 'md5' ? 'Its CheckMacValue is verified when present (`verified`).' : 'The sources define no check value for it.'} Answer with \`${c.reply}\`.`],
+      type: `(body: CallbackBody) => CallbackNotice<${c.typeName}>`,
     })),
   });
   file.formatText({ indentSize: 2 });

@@ -2,12 +2,12 @@
 // operation pointing at it, each operation's decrypted Data schemas as named components linked by x-ecpay-data, and
 // examples whose Data is really encrypted under the public stage key, each carrying its plaintext in x-ecpay-data.
 import { createAesKey, encryptData, type AesKey } from '../../src/codec.ts';
-import { checkResult, normaliseResult, preparePayload } from '../../src/normalise.ts';
+import { checkResult, normaliseResult, preparePayload, withOutcome } from '../../src/normalise.ts';
 import type { Schema } from '../../src/schema.ts';
-import type { EnvelopeSource, Example, Json, JsonObject, OperationSource, Side, Sources } from './sources.ts';
+import type { Callback, EnvelopeSource, Example, Json, JsonObject, OperationSource, Side, Sources } from './sources.ts';
 import { dig } from './sources.ts';
 import { clone } from './doc.ts';
-import { checkDataSchema, completeRequest, mergeSchemas } from './schemas.ts';
+import { checkConditionOn, checkDataSchema, completeRequest, mergeSchemas } from './schemas.ts';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -36,9 +36,17 @@ export function buildUnified(sources: Sources): JsonObject {
     checkDataSchema(payload, 'request', `${where} request`);
     checkDataSchema(result, 'result', `${where} response`);
     checkExamples(op, payload, result);
+    checkPaging(op, payload, result);
     schemas[enrich.request.name] = payload;
     schemas[enrich.response.name] = result;
-    paths[enrich.path] = { post: operation(envelope, op, aes) };
+    const post = operation(envelope, op, aes);
+    for (const [name, cb] of Object.entries(enrich.callbacks ?? {})) {
+      if (cb.name in schemas) throw new Error(`schema name ${cb.name} (${where} callback ${name}) is already taken`);
+      if (!(cb.field in (payload.properties as JsonObject))) throw new Error(`${where}: callback ${name} names ${cb.field}, which is not a request field`);
+      schemas[cb.name] = callbackSchema(cb, where, name);
+      ((post.callbacks ??= {}) as JsonObject)[name] = callback(cb);
+    }
+    paths[enrich.path] = { post };
   }
   checkRecoveries(sources, schemas);
 
@@ -67,7 +75,21 @@ function merged(groups: Sources['groups'], op: OperationSource, side: 'request' 
   const own: Side = op.enrich[side];
   let schema: Json = (op.page ? dig(op.page, ['components', 'schemas', vendorName]) : undefined) ?? {};
   for (const group of own.include ?? []) schema = mergeSchemas(schema, groups[group]!);
-  return mergeSchemas(schema, own.schema) as JsonObject;
+  return expandGroups(mergeSchemas(schema, own.schema), groups, `spec/operations/${op.dir}`) as JsonObject;
+}
+
+/** `$group: name` anywhere in a schema merges groups/<name>.yaml under that object (VoidWithReIssue's IssueModel). */
+function expandGroups(node: Json, groups: Sources['groups'], where: string): Json {
+  if (Array.isArray(node)) return node.map((n) => expandGroups(n, groups, where));
+  if (node === null || typeof node !== 'object') return node;
+  let out: JsonObject = node;
+  if (typeof node.$group === 'string') {
+    const { $group, ...rest } = node;
+    const group = groups[$group as string];
+    if (!group) throw new Error(`${where}: $group names ${String($group)}, but spec/groups/${String($group)}.yaml does not exist`);
+    out = mergeSchemas(group, rest) as JsonObject;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, k === 'enum' || k === 'const' || k === 'default' ? v : expandGroups(v, groups, where)]));
 }
 
 function payloadSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: OperationSource): JsonObject {
@@ -87,11 +109,24 @@ function payloadSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: 
 
 function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: OperationSource): JsonObject {
   const m = mergeSchemas(envelope.resultCommon, merged(groups, op, 'response', 'responses.Data')) as JsonObject;
-  return {
+  const schema: JsonObject = {
     ...m,
     type: 'object',
     description: `Decrypted response Data of ${op.enrich.operationId} (${op.enrich.path}). Success RtnCode: ${op.enrich.successCodes.join(' or ')}.`,
   };
+  const outcomes = op.enrich.outcomes ?? [];
+  for (const [i, o] of outcomes.entries()) checkConditionOn(o.when, schema, `spec/operations/${op.dir}: outcomes[${i}].when`);
+  if (outcomes.length) {
+    // The client's reading of the answer, added to the result: one name per documented meaning.
+    (schema.properties as JsonObject).outcome = {
+      type: 'string',
+      enum: outcomes.map((o) => o.outcome),
+      description: `Added by the client (not ECPay's field): what the answer means. ${outcomes.map((o) => `${o.outcome}: ${o.description}`).join(' ')}`,
+      'x-ecpay-client': true,
+    };
+    schema.required = [...((schema.required ?? []) as string[]), 'outcome'];
+  }
+  return schema;
 }
 
 /** Every example must be what it claims: requests the client would send, results it reads without a complaint. */
@@ -106,29 +141,53 @@ function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObj
     const success = op.enrich.successCodes.includes(Number(ex.value.RtnCode));
     if (name === 'businessFailure' && success) throw new Error(`${where}: response example businessFailure has a success RtnCode`);
     if (!success) continue;
-    const { problems, warnings } = checkResult(result as Schema, normaliseResult(result as Schema, ex.value));
+    const { problems, warnings } = checkResult(result as Schema, withOutcome(op.enrich.outcomes, normaliseResult(result as Schema, ex.value)));
     const found = [...problems, ...warnings];
     if (found.length) throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
   }
 }
 
+/** Paging names integer request fields for the page and its size, and the result's total and list of items. */
+function checkPaging(op: OperationSource, payload: JsonObject, result: JsonObject): void {
+  const paging = op.enrich.paging;
+  if (!paging) return;
+  const where = `spec/operations/${op.dir}: paging`;
+  const field = (schema: JsonObject, name: string) => ((schema.properties ?? {}) as JsonObject)[name] as JsonObject | undefined;
+  for (const [role, name] of [['page', paging.page], ['size', paging.size]] as const) {
+    if (field(payload, name)?.type !== 'integer') throw new Error(`${where}.${role} names ${name}, which is not an integer request field`);
+  }
+  if (field(result, paging.total)?.type !== 'integer') throw new Error(`${where}.total names ${paging.total}, which is not an integer result field`);
+  if (field(result, paging.items)?.type !== 'array') throw new Error(`${where}.items names ${paging.items}, which is not a list in the result`);
+}
+
 /** A recovery names a query that exists and is safe to repeat, and fields both operations declare. */
 function checkRecoveries(sources: Sources, schemas: JsonObject): void {
   const byId = new Map(sources.operations.map((o) => [o.enrich.operationId, o]));
+  const has = (schema: JsonObject, dotted: string) =>
+    dotted.split('.').reduce<JsonObject | undefined>((at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined, schema) !== undefined;
   for (const op of sources.operations) {
     const recovery = op.enrich.recovery;
-    if (!recovery) continue;
     const where = `spec/operations/${op.dir}: recovery`;
+    if (!recovery) {
+      if (!op.enrich.retry.safe) throw new Error(`${where} is missing: an operation that is not safe to repeat must say how to find out what happened`);
+      continue;
+    }
+    if (op.enrich.retry.safe) throw new Error(`${where} is for operations that are not safe to repeat`);
+    if (!recovery.note) throw new Error(`${where} needs a note: what to look for, and what to do next`);
+    if (!recovery.operation) {
+      if (recovery.from || recovery.set) throw new Error(`${where} fills a payload but names no operation`);
+      continue;
+    }
     const target = byId.get(recovery.operation);
     if (!target) throw new Error(`${where} names ${recovery.operation}, which is not an operation of the spec`);
     if (!target.enrich.retry.safe) throw new Error(`${where} names ${recovery.operation}, which is not safe to repeat`);
-    const ours = (schemas[op.enrich.request.name] as JsonObject).properties as JsonObject;
-    const theirs = (schemas[target.enrich.request.name] as JsonObject).properties as JsonObject;
-    for (const [to, from] of Object.entries(recovery.from)) {
-      if (!(to in theirs)) throw new Error(`${where} fills ${to}, which ${recovery.operation} does not have`);
-      if (!(from in ours)) throw new Error(`${where} copies ${from}, which ${op.enrich.operationId} does not have`);
+    const ours = schemas[op.enrich.request.name] as JsonObject;
+    const theirs = schemas[target.enrich.request.name] as JsonObject;
+    for (const [to, from] of Object.entries(recovery.from ?? {})) {
+      if (!has(theirs, to)) throw new Error(`${where} fills ${to}, which ${recovery.operation} does not have`);
+      if (!has(ours, from)) throw new Error(`${where} copies ${from}, which ${op.enrich.operationId} does not have`);
     }
-    for (const to of Object.keys(recovery.set ?? {})) if (!(to in theirs)) throw new Error(`${where} sets ${to}, which ${recovery.operation} does not have`);
+    for (const to of Object.keys(recovery.set ?? {})) if (!has(theirs, to)) throw new Error(`${where} sets ${to}, which ${recovery.operation} does not have`);
   }
 }
 
@@ -178,6 +237,10 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   if (enrich.successCodesDecision) out['x-ecpay-success-codes-decision'] = enrich.successCodesDecision;
   out['x-ecpay-retry'] = retry;
   if (enrich.recovery) out['x-ecpay-recovery'] = clone(enrich.recovery as unknown as JsonObject);
+  if (enrich.outcomes) out['x-ecpay-outcomes'] = clone(enrich.outcomes as unknown as Json[]);
+  if (enrich.paging) out['x-ecpay-paging'] = clone(enrich.paging as unknown as JsonObject);
+  if (enrich.answer && enrich.answer !== 'encrypted') out['x-ecpay-answer'] = enrich.answer;
+  if (enrich.modes) out['x-ecpay-modes'] = clone(enrich.modes);
   const vendorStatuses = Object.keys((dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
   if (vendorStatuses.length) {
     out['x-ecpay-decision'] =
@@ -206,6 +269,46 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
     },
   };
   return out;
+}
+
+/** A callback's form fields, read like a result: form values are text, read into the declared types. */
+function callbackSchema(cb: Callback, where: string, name: string): JsonObject {
+  const schema: JsonObject = { ...clone(cb.schema), type: 'object', description: `${cb.summary} The form ECPay POSTs to the request's ${cb.field}.` };
+  checkDataSchema(schema, 'result', `${where} callback ${name}`);
+  for (const [exName, ex] of Object.entries(cb.examples)) {
+    const { problems, warnings } = checkResult(schema as Schema, normaliseResult(schema as Schema, ex.value));
+    const found = [...problems, ...warnings];
+    if (found.length) throw new Error(`${where}: callback ${name} example ${exName} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
+  }
+  return schema;
+}
+
+/** OpenAPI 3.1 callback: ECPay POSTs a form to the URL in the request's field and expects `reply` as text. */
+function callback(cb: Callback): JsonObject {
+  return {
+    [`{$request.body#/${cb.field}}`]: {
+      post: {
+        summary: cb.summary,
+        description: cb.description,
+        'x-ecpay-check-mac-value': cb.checkMacValue,
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: ref(cb.name),
+              examples: Object.fromEntries(Object.entries(cb.examples).map(([n, ex]) => [n, clone(ex as unknown as JsonObject)])),
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: `Answer with the text ${cb.reply} once the notice is handled; ECPay may send it again otherwise.`,
+            content: { 'text/plain': { schema: { type: 'string', const: cb.reply } } },
+          },
+        },
+      },
+    },
+  };
 }
 
 function mapExamples(examples: Record<string, Example>, wire: (plain: JsonObject) => JsonObject): JsonObject {

@@ -116,28 +116,7 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
     for (const [i, rule] of ((n['x-ecpay-rules'] ?? []) as Json[]).entries()) checkRule(rule as unknown as Rule, `${at} x-ecpay-rules[${i}]`, declared);
   };
 
-  const checkCondition = (cond: Json, at: string, declared: JsonObject): void => {
-    if (!isObject(cond)) fail(at, 'must be an object');
-    for (const key of Object.keys(cond as JsonObject)) {
-      if (!(CONDITION_KEYWORDS as readonly string[]).includes(key)) fail(at, `may only use ${CONDITION_KEYWORDS.join(', ')} (has ${key})`);
-    }
-    try {
-      describeCondition(cond as Schema);
-    } catch (e) {
-      fail(at, (e as Error).message);
-    }
-    const c = cond as Schema;
-    const fields = (declared.properties ?? {}) as JsonObject;
-    for (const name of [...Object.keys(c.properties ?? {}), ...(c.required ?? []), ...(c.not?.required ?? [])]) {
-      if (!(name in fields)) fail(at, `speaks of ${name}, which is not a declared field`);
-    }
-    for (const [name, sub] of Object.entries(c.properties ?? {})) {
-      if (sub === false) continue;
-      for (const v of sub.enum ?? [sub.const]) {
-        if (!typeMatches(typesOf(fields[name] as Schema), v)) fail(at, `compares ${name} with ${JSON.stringify(v)}, which is not of its type`);
-      }
-    }
-  };
+  const checkCondition = (cond: Json, at: string, declared: JsonObject): void => checkConditionOn(cond, declared, `${where}: ${at}`);
 
   const checkRule = (rule: Rule, at: string, declared: JsonObject): void => {
     const keys = Object.keys(rule);
@@ -157,4 +136,31 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
   };
 
   walk(schema, '', schema, true);
+}
+
+/** A condition (`if`, a rule's `when`, an outcome's `when`) can be said in words and names declared fields only. */
+export function checkConditionOn(cond: Json, declared: JsonObject, at: string): void {
+  const fail = (message: string): never => {
+    throw new Error(`${at} ${message}`);
+  };
+  if (!isObject(cond)) fail('must be an object');
+  for (const key of Object.keys(cond as JsonObject)) {
+    if (!(CONDITION_KEYWORDS as readonly string[]).includes(key)) fail(`may only use ${CONDITION_KEYWORDS.join(', ')} (has ${key})`);
+  }
+  try {
+    describeCondition(cond as Schema);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const c = cond as Schema;
+  const fields = (declared.properties ?? {}) as JsonObject;
+  for (const name of [...Object.keys(c.properties ?? {}), ...(c.required ?? []), ...(c.not?.required ?? [])]) {
+    if (!(name in fields)) fail(`speaks of ${name}, which is not a declared field`);
+  }
+  for (const [name, sub] of Object.entries(c.properties ?? {})) {
+    if (sub === false) continue;
+    for (const v of sub.enum ?? [sub.const]) {
+      if (!typeMatches(typesOf(fields[name] as Schema), v)) fail(`compares ${name} with ${JSON.stringify(v)}, which is not of its type`);
+    }
+  }
 }

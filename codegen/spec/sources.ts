@@ -13,10 +13,13 @@ export interface Example {
   value: JsonObject;
 }
 
-/** Where a field of the original payload goes in the recovery query: `from` copies a field, `set` a fixed value. */
+/**
+ * What to do when a mutation's outcome is unknown: the query that finds out (when one exists), its payload built
+ * from the original one (`from` copies a field, dotted for a nested one; `set` a fixed value), and what to look for.
+ */
 export interface Recovery {
-  operation: string;
-  from: Record<string, string>;
+  operation?: string;
+  from?: Record<string, string>;
   set?: Record<string, Json>;
   note: string;
 }
@@ -44,6 +47,32 @@ export interface Enrichment {
   recovery?: Recovery;
   request: Side;
   response: Side;
+  /** Form POSTs ECPay sends to a URL the request names (DelayIssue's NotifyURL, ...), by callback name. */
+  callbacks?: Record<string, Callback>;
+  /** What a success means, when RtnCode alone does not say it (CheckBarcode's IsExist, GetCompanyNameByTaxID's 7). */
+  outcomes?: { outcome: string; when: JsonObject; description: string }[];
+  /** Paged queries: which request fields page and which result fields hold the count and the items. */
+  paging?: { page: string; size: string; total: string; items: string };
+  /** How a success's Data comes back: encrypted (the default), plain (JSON, or encrypted), or a PDF. */
+  answer?: 'encrypted' | 'plain' | 'pdf';
+  /** B2B: the modes (of the trading partner) the operation applies to. */
+  modes?: ('exchange' | 'certification')[];
+}
+
+export interface Callback {
+  /** The request field that carries the URL. */
+  field: string;
+  summary: string;
+  description: string;
+  /** The component name of the form's fields. */
+  name: string;
+  /** ECPay's CheckMacValue over the form: verified when present ("md5"), or none defined by the sources. */
+  checkMacValue: 'md5' | 'none';
+  /** The text the merchant answers with. */
+  reply: string;
+  /** The form's fields (result keywords: form values are read into the declared types). */
+  schema: JsonObject;
+  examples: Record<string, Example>;
 }
 
 export interface OperationSource {
@@ -121,7 +150,7 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   for (const key of ['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'retry', 'request', 'response'] as const) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response']);
+  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes']);
   for (const key of Object.keys(enrich)) if (!known.has(key)) fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
   const product = envelope.products[enrich.product];
   if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);
@@ -145,6 +174,22 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
     if (!s.name || !s.schema || !Object.keys(s.examples ?? {}).length) fail(op, `enrich.yaml's ${side} needs a name, a schema and at least one example`);
     for (const group of s.include ?? []) if (!groups[group]) fail(op, `${side}.include names ${group}, but spec/groups/${group}.yaml does not exist`);
   }
+  for (const [name, cb] of Object.entries(enrich.callbacks ?? {})) {
+    onlyKeys(op, cb as unknown as JsonObject, ['field', 'summary', 'description', 'name', 'checkMacValue', 'reply', 'schema', 'examples'], `callbacks.${name}`);
+    if (!name.startsWith(enrich.operationId)) fail(op, `callback ${name} must start with the operationId ${enrich.operationId}`);
+    if (!cb.field || !cb.name || !cb.summary || !cb.reply || !cb.schema || !Object.keys(cb.examples ?? {}).length) {
+      fail(op, `callback ${name} needs field, name, summary, reply, schema and at least one example`);
+    }
+    if (cb.checkMacValue !== 'md5' && cb.checkMacValue !== 'none') fail(op, `callback ${name}: checkMacValue is md5 or none`);
+  }
+  for (const [i, o] of (enrich.outcomes ?? []).entries()) {
+    onlyKeys(op, o as unknown as JsonObject, ['outcome', 'when', 'description'], `outcomes[${i}]`);
+    if (!/^[a-z]+(-[a-z]+)*$/.test(o.outcome ?? '') || !o.when || !o.description) fail(op, `outcomes[${i}] needs an outcome (kebab-case), a when and a description`);
+  }
+  if (enrich.paging) onlyKeys(op, enrich.paging as unknown as JsonObject, ['page', 'size', 'total', 'items'], 'paging');
+  if (enrich.answer && !['encrypted', 'plain', 'pdf'].includes(enrich.answer)) fail(op, 'answer is encrypted, plain or pdf');
+  for (const mode of enrich.modes ?? []) if (mode !== 'exchange' && mode !== 'certification') fail(op, `modes lists ${String(mode)}; known: exchange, certification`);
+  if (enrich.modes && enrich.product !== 'B2B') fail(op, 'modes are a B2B fact');
   if (!enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
   if (!enrich.response.examples.businessFailure) fail(op, 'enrich.yaml needs a response example named "businessFailure"');
   if (page) checkPage(envelope, op, page);

@@ -1,7 +1,7 @@
 // The two views derived from the unified spec. Plaintext: what the generator sees (bodies are the decrypted Data,
 // MerchantID left to the client). Wire: what Prism serves (envelopes only, examples with encrypted Data).
-import { clone, dataSchemaName, mediaOf, operationsOf } from './doc.ts';
-import type { JsonObject } from './sources.ts';
+import { clone, dataSchemaName, mediaOf, operationsOf, refName } from './doc.ts';
+import type { Json, JsonObject } from './sources.ts';
 
 /** Each operation's request body and 200 response become its decrypted Data schema; envelopes disappear. */
 export function plaintextView(unified: JsonObject): JsonObject {
@@ -25,12 +25,13 @@ export function plaintextView(unified: JsonObject): JsonObject {
         const plain = (ex as JsonObject)['x-ecpay-data'];
         if (plain === null || plain === undefined) continue; // envelope failures have no plaintext
         const { value: _wire, 'x-ecpay-data': _plain, ...meta } = ex as JsonObject;
-        examples[exName] = { ...meta, value: plain };
+        examples[exName] = { ...meta, value: side === 'request' ? withoutEmpty(schemas[name] as JsonObject, plain) : plain };
       }
       m.examples = examples;
     }
     const ok = (op.responses as JsonObject)['200'] as JsonObject;
     ok.description = 'The decrypted Data of a successful response.';
+    for (const name of callbackSchemaNames(op)) keep[name] = schemas[name]!;
   }
   (doc.components as JsonObject).schemas = keep;
   delete doc['x-ecpay-example-credentials'];
@@ -38,6 +39,32 @@ export function plaintextView(unified: JsonObject): JsonObject {
     'PLAINTEXT VIEW of the unified spec (spec/openapi.yaml), for the client generator: each request body and 200 ' +
     'response is the decrypted Data; the client adds MerchantID, the envelope and the encryption.';
   return doc;
+}
+
+/**
+ * A request example as the client sends it: optional fields given as "" or null (Odoo's and the .NET SDK's habit,
+ * which ECPay reads as not given) are left out, so that the example validates against the plain schema.
+ */
+function withoutEmpty(schema: JsonObject, value: Json): Json {
+  if (Array.isArray(value)) return value.map((v) => withoutEmpty((schema.items ?? {}) as JsonObject, v));
+  if (value === null || typeof value !== 'object') return value;
+  const props = (schema.properties ?? {}) as JsonObject;
+  const required = (schema.required ?? []) as string[];
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k, v]) => !((v === '' || v === null) && !required.includes(k)))
+      .map(([k, v]) => [k, props[k] ? withoutEmpty(props[k] as JsonObject, v) : v]),
+  );
+}
+
+/** The form schemas of an operation's callbacks (ECPay -> merchant), which both views keep. */
+function callbackSchemaNames(op: JsonObject): string[] {
+  return Object.values((op.callbacks ?? {}) as JsonObject).flatMap((expressions) =>
+    Object.values(expressions as JsonObject).map((item) => {
+      const media = (((item as JsonObject).post as JsonObject).requestBody as JsonObject).content as JsonObject;
+      return refName((media['application/x-www-form-urlencoded'] as JsonObject).schema);
+    }),
+  );
 }
 
 // Conditions and cross-field rules become `unknown & {...}` or nothing in generated types; the runtime enforces

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses } from './types.gen.ts';
+import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cDelayIssueData, B2cDelayIssueResponses, B2cEditDelayIssueData, B2cEditDelayIssueResponses, B2cGetIssueData, B2cGetIssueResponses, B2cIssueData, B2cIssueResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses, B2cVoidWithReIssueData, B2cVoidWithReIssueResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -61,6 +61,62 @@ export const b2bMaintainMerchantCustomerData = <ThrowOnError extends boolean = f
 });
 
 /**
+ * Store an invoice to issue later (延遲開立 / 預約開立)
+ *
+ * Hands ECPay a complete invoice to keep and issue later: after DelayDay days (DelayFlag 1) or when b2c.triggerIssue is called with its Tsr (DelayFlag 2). b2c.editDelayIssue replaces it and b2c.cancelDelayIssue cancels it while it waits (not on its issue day after 10:00). When it is issued, ECPay POSTs a form to NotifyURL (not on stage); einvoice.callbacks.b2cDelayIssueNotify reads it. ECPay's servers must be able to reach NotifyURL.
+ */
+export const b2cDelayIssue = <ThrowOnError extends boolean = false>(options: Options<B2cDelayIssueData, ThrowOnError>) => (options.client ?? client).post<B2cDelayIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/DelayIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Replace a stored invoice before it is issued (編輯延遲開立發票)
+ *
+ * Replaces the whole content of an invoice stored with b2c.delayIssue and not yet issued, named by its Tsr. It takes the full invoice again, not a patch. Once the invoice is issued or cancelled ECPay refuses the edit (4000001 for an unknown Tsr). Facts from ECPay's .NET SDK and paid-tw's live stage tests; ECPay's page itself could not be read.
+ */
+export const b2cEditDelayIssue = <ThrowOnError extends boolean = false>(options: Options<B2cEditDelayIssueData, ThrowOnError>) => (options.client ?? client).post<B2cEditDelayIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/EditDelayIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Look up an issued invoice (stub)
+ *
+ * stub
+ */
+export const b2cGetIssue = <ThrowOnError extends boolean = false>(options: Options<B2cGetIssueData, ThrowOnError>) => (options.client ?? client).post<B2cGetIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Issue a B2C e-invoice now (一般開立發票)
+ *
+ * Issues one invoice immediately and returns its number, date and random code; ECPay uploads it to the Ministry of Finance within 48 hours. An invoice to a business with a business ID (統一編號) is issued here too, with CustomerIdentifier. RelateNumber is the merchant's unique key: ECPay refuses one it has seen, so a lost answer is settled by looking the invoice up by RelateNumber (b2c.getIssue), never by issuing again under a new one.
+ */
+export const b2cIssue = <ThrowOnError extends boolean = false>(options: Options<B2cIssueData, ThrowOnError>) => (options.client ?? client).post<B2cIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/Issue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Trigger issuing of a stored (delayed) invoice
  *
  * Issues an invoice that was sent to ECPay earlier and stored there, identified by its Tsr. With DelayDay = 0 (set when the invoice was stored) it is issued now (RtnCode 4000004); with DelayDay > 0 issuing is scheduled (4000003).
@@ -81,6 +137,20 @@ export const b2cTriggerIssue = <ThrowOnError extends boolean = false>(options: O
  */
 export const b2cUpdateInvoiceWordStatus = <ThrowOnError extends boolean = false>(options: Options<B2cUpdateInvoiceWordStatusData, ThrowOnError>) => (options.client ?? client).post<B2cUpdateInvoiceWordStatusResponses, unknown, ThrowOnError>({
     url: '/B2CInvoice/UpdateInvoiceWordStatus',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void an invoice and issue it again with new content (註銷重開)
+ *
+ * Voids the invoice VoidModel.InvoiceNo and issues it again in one call: the invoice number, RelateNumber and issue time stay (IssueModel must repeat the original RelateNumber and InvoiceDate), the content and the random code change. Only before the 13th of the month after the invoice's two-month period; a just re-issued invoice cannot be voided again until ECPay has uploaded it.
+ */
+export const b2cVoidWithReIssue = <ThrowOnError extends boolean = false>(options: Options<B2cVoidWithReIssueData, ThrowOnError>) => (options.client ?? client).post<B2cVoidWithReIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/VoidWithReIssue',
     ...options,
     headers: {
         'Content-Type': 'application/json',

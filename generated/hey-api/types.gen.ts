@@ -275,6 +275,595 @@ export type B2bMaintainMerchantCustomerDataResult = {
 };
 
 /**
+ * Decrypted request Data of b2cDelayIssue (/B2CInvoice/DelayIssue).
+ */
+export type B2cDelayIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The merchant's own number for this invoice, unique per merchant and compared without regard to case (123abc is 123ABC); ECPay refuses a RelateNumber it has seen, which is what protects against issuing twice.
+     */
+    RelateNumber: string;
+    /**
+     * The sales channel; 1 = Shopee (蝦皮). Other values are ignored by ECPay.
+     */
+    ChannelPartner?: string;
+    /**
+     * The buyer's ID in the merchant's system (letters, digits, _).
+     */
+    CustomerID?: string;
+    /**
+     * Product or service category for merchants with several letter tracks (B2C 系統多組字軌), as defined in ECPay's back office; ignored otherwise.
+     */
+    ProductServiceID?: string;
+    /**
+     * The buyer's Taiwan business ID (統一編號) when the buyer is a business; ECPay checks its checksum, not a registry. Then CustomerName should be the company's name, and Donation must be 0.
+     */
+    CustomerIdentifier?: string;
+    /**
+     * The buyer's name (the company's name with a CustomerIdentifier). Required when Print is 1.
+     */
+    CustomerName?: string;
+    /**
+     * The buyer's address. Required when Print is 1.
+     */
+    CustomerAddr?: string;
+    /**
+     * The buyer's mobile number, digits only. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerPhone?: string;
+    /**
+     * One e-mail address of the buyer. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerEmail?: string;
+    /**
+     * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+     */
+    ClearanceMark?: '1' | '2';
+    /**
+     * 1 = the merchant prints the invoice (ECPay does not mail paper). A donated invoice is not printed; with a CustomerIdentifier and no carrier it is printed; an invoice in a B2C carrier is not printed.
+     */
+    Print: '0' | '1';
+    /**
+     * 1 = donated to the charity of LoveCode. Not with a CustomerIdentifier; may be combined with a carrier.
+     */
+    Donation: '0' | '1';
+    /**
+     * The charity's love code (捐贈碼), 3 to 7 digits. Required when Donation is 1.
+     */
+    LoveCode?: string;
+    /**
+     * The carrier the invoice is stored in; leave it out (or "") for none. 1 = ECPay's carrier (ECPay uses the buyer's e-mail or phone, CarrierNum empty), 2 = citizen digital certificate, 3 = mobile barcode, 4 = EasyCard (悠遊卡), 5 = iPass (一卡通).
+     */
+    CarrierType?: '1' | '2' | '3' | '4' | '5';
+    /**
+     * The carrier's number: for 2 two upper-case letters and 14 digits, for 3 "/" and 7 characters, for 4 and 5 the card's hidden code (隱碼); empty for 1. Half-width characters only.
+     */
+    CarrierNum?: string;
+    /**
+     * The card's visible code (顯碼); required for CarrierType 4 and 5, not used otherwise.
+     */
+    CarrierNum2?: string;
+    /**
+     * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = taxable at a special rate (InvType 08), 9 = mixed (needs ECPay's approval). InvType 07 allows 1, 2, 3, 9; InvType 08 allows 3, 4.
+     */
+    TaxType: '1' | '2' | '3' | '4' | '9';
+    /**
+     * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods ... 79 bonded-zone sales for export). Required when TaxType is 2.
+     */
+    ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+    /**
+     * The special tax rate: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none (ECPay sets it for TaxType 1, 2 and 9). TaxType 3 needs 8; TaxType 4 needs 1-8.
+     */
+    SpecialTaxType?: number;
+    /**
+     * The invoice total in TWD, an integer of up to 12 digits; tax-included when vat is 1. With vat 1 it is the rounded sum of the items' ItemAmount.
+     */
+    SalesAmount: number;
+    /**
+     * The tax total, computed by ECPay when left out. Only ECPay's skill guide lists it (unverified); the client lets it through and never requires it.
+     */
+    TaxAmount?: number;
+    /**
+     * A remark printed on the invoice; the page limits it to 100 characters for now during the MIG 4.0 switch.
+     */
+    InvoiceRemark?: string;
+    /**
+     * 07 = general tax invoice, 08 = special tax invoice.
+     */
+    InvType: '07' | '08';
+    /**
+     * 1 = prices include tax (the default, sent when left out), 0 = prices exclude tax. ECPay's .NET SDK spells it Vat; either spelling is accepted and sent as vat.
+     */
+    vat?: '0' | '1';
+    /**
+     * The invoice lines, 1 to 999.
+     */
+    Items: Array<{
+        /**
+         * The line's number, unique within the invoice.
+         */
+        ItemSeq?: number;
+        /**
+         * The product's name (500 characters under MIG 4.0; 100 before).
+         */
+        ItemName: string;
+        /**
+         * The quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * The unit (個, 式, ...).
+         */
+        ItemWord?: string;
+        /**
+         * The unit price, up to 10 integer and 7 decimal digits; tax-included when vat is 1. Negative for a discount line.
+         */
+        ItemPrice: number;
+        /**
+         * The line's tax type, needed when TaxType is 9 (a mixed invoice may combine 1 with 2, or 1 with 3); ECPay ignores it otherwise, and ECPay's own PHP example sends it with TaxType 1.
+         */
+        ItemTaxType?: '1' | '2' | '3';
+        /**
+         * The line's amount, up to 12 integer and 7 decimal digits; with vat 1, ItemCount × ItemPrice (tax included).
+         */
+        ItemAmount: number;
+        /**
+         * A remark on the line (120 characters under MIG 4.0; 40 before).
+         */
+        ItemRemark?: string;
+    }>;
+    /**
+     * 1 = issue automatically DelayDay days from now; 2 = issue when triggered (b2c.triggerIssue), DelayDay days after the trigger.
+     */
+    DelayFlag: '1' | '2';
+    /**
+     * Days to wait; 1-15 with DelayFlag 1, 0-15 with DelayFlag 2 (0 = issue when triggered).
+     */
+    DelayDay: number;
+    /**
+     * The merchant's transaction number for this stored invoice, unique and never reused; TriggerIssue, EditDelayIssue and CancelDelayIssue name it.
+     */
+    Tsr: string;
+    /**
+     * Fixed "2" (ECPay).
+     */
+    PayType: '2';
+    /**
+     * Fixed "ECPAY".
+     */
+    PayAct: 'ECPAY';
+    /**
+     * Where ECPay POSTs a form when the invoice is issued (not on stage); answer it with the text 1|OK. Read it with einvoice.callbacks.b2cDelayIssueNotify.
+     */
+    NotifyURL?: string;
+};
+
+/**
+ * Decrypted response Data of b2cDelayIssue (/B2CInvoice/DelayIssue). Success RtnCode: 1.
+ */
+export type B2cDelayIssueResult = {
+    /**
+     * 1 = stored; anything else = not stored (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The Tsr of the stored invoice; empty when storing failed.
+     */
+    OrderNumber?: string;
+};
+
+/**
+ * ECPay's notice that a stored invoice was issued The form ECPay POSTs to the request's NotifyURL.
+ */
+export type B2cDelayIssueNotification = {
+    /**
+     * The MerchantID.
+     */
+    inv_mer_id?: string;
+    /**
+     * The invoice's RelateNumber.
+     */
+    od_sob?: string;
+    /**
+     * The Tsr the invoice was stored under.
+     */
+    tsr?: string;
+    /**
+     * The issue date, yyyy-MM-dd.
+     */
+    invoicedate?: string;
+    /**
+     * The issue time, HH:mm:ss.
+     */
+    invoicetime?: string;
+    /**
+     * The invoice number.
+     */
+    invoicenumber?: string;
+    /**
+     * The invoice's check code as O'Pay documents it.
+     */
+    invoicecode?: string;
+    /**
+     * 0 when the invoice was issued; another value when issuing failed.
+     */
+    inv_error?: number;
+};
+
+/**
+ * Decrypted request Data of b2cEditDelayIssue (/B2CInvoice/EditDelayIssue).
+ */
+export type B2cEditDelayIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The merchant's own number for this invoice, unique per merchant and compared without regard to case (123abc is 123ABC); ECPay refuses a RelateNumber it has seen, which is what protects against issuing twice.
+     */
+    RelateNumber: string;
+    /**
+     * The sales channel; 1 = Shopee (蝦皮). Other values are ignored by ECPay.
+     */
+    ChannelPartner?: string;
+    /**
+     * The buyer's ID in the merchant's system (letters, digits, _).
+     */
+    CustomerID?: string;
+    /**
+     * Product or service category for merchants with several letter tracks (B2C 系統多組字軌), as defined in ECPay's back office; ignored otherwise.
+     */
+    ProductServiceID?: string;
+    /**
+     * The buyer's Taiwan business ID (統一編號) when the buyer is a business; ECPay checks its checksum, not a registry. Then CustomerName should be the company's name, and Donation must be 0.
+     */
+    CustomerIdentifier?: string;
+    /**
+     * The buyer's name (the company's name with a CustomerIdentifier). Required when Print is 1.
+     */
+    CustomerName?: string;
+    /**
+     * The buyer's address. Required when Print is 1.
+     */
+    CustomerAddr?: string;
+    /**
+     * The buyer's mobile number, digits only. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerPhone?: string;
+    /**
+     * One e-mail address of the buyer. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerEmail?: string;
+    /**
+     * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+     */
+    ClearanceMark?: '1' | '2';
+    /**
+     * 1 = the merchant prints the invoice (ECPay does not mail paper). A donated invoice is not printed; with a CustomerIdentifier and no carrier it is printed; an invoice in a B2C carrier is not printed.
+     */
+    Print: '0' | '1';
+    /**
+     * 1 = donated to the charity of LoveCode. Not with a CustomerIdentifier; may be combined with a carrier.
+     */
+    Donation: '0' | '1';
+    /**
+     * The charity's love code (捐贈碼), 3 to 7 digits. Required when Donation is 1.
+     */
+    LoveCode?: string;
+    /**
+     * The carrier the invoice is stored in; leave it out (or "") for none. 1 = ECPay's carrier (ECPay uses the buyer's e-mail or phone, CarrierNum empty), 2 = citizen digital certificate, 3 = mobile barcode, 4 = EasyCard (悠遊卡), 5 = iPass (一卡通).
+     */
+    CarrierType?: '1' | '2' | '3' | '4' | '5';
+    /**
+     * The carrier's number: for 2 two upper-case letters and 14 digits, for 3 "/" and 7 characters, for 4 and 5 the card's hidden code (隱碼); empty for 1. Half-width characters only.
+     */
+    CarrierNum?: string;
+    /**
+     * The card's visible code (顯碼); required for CarrierType 4 and 5, not used otherwise.
+     */
+    CarrierNum2?: string;
+    /**
+     * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = taxable at a special rate (InvType 08), 9 = mixed (needs ECPay's approval). InvType 07 allows 1, 2, 3, 9; InvType 08 allows 3, 4.
+     */
+    TaxType: '1' | '2' | '3' | '4' | '9';
+    /**
+     * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods ... 79 bonded-zone sales for export). Required when TaxType is 2.
+     */
+    ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+    /**
+     * The special tax rate: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none (ECPay sets it for TaxType 1, 2 and 9). TaxType 3 needs 8; TaxType 4 needs 1-8.
+     */
+    SpecialTaxType?: number;
+    /**
+     * The invoice total in TWD, an integer of up to 12 digits; tax-included when vat is 1. With vat 1 it is the rounded sum of the items' ItemAmount.
+     */
+    SalesAmount: number;
+    /**
+     * The tax total, computed by ECPay when left out. Only ECPay's skill guide lists it (unverified); the client lets it through and never requires it.
+     */
+    TaxAmount?: number;
+    /**
+     * A remark printed on the invoice; the page limits it to 100 characters for now during the MIG 4.0 switch.
+     */
+    InvoiceRemark?: string;
+    /**
+     * 07 = general tax invoice, 08 = special tax invoice.
+     */
+    InvType: '07' | '08';
+    /**
+     * 1 = prices include tax (the default, sent when left out), 0 = prices exclude tax. ECPay's .NET SDK spells it Vat; either spelling is accepted and sent as vat.
+     */
+    vat?: '0' | '1';
+    /**
+     * The invoice lines, 1 to 999.
+     */
+    Items: Array<{
+        /**
+         * The line's number, unique within the invoice.
+         */
+        ItemSeq?: number;
+        /**
+         * The product's name (500 characters under MIG 4.0; 100 before).
+         */
+        ItemName: string;
+        /**
+         * The quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * The unit (個, 式, ...).
+         */
+        ItemWord?: string;
+        /**
+         * The unit price, up to 10 integer and 7 decimal digits; tax-included when vat is 1. Negative for a discount line.
+         */
+        ItemPrice: number;
+        /**
+         * The line's tax type, needed when TaxType is 9 (a mixed invoice may combine 1 with 2, or 1 with 3); ECPay ignores it otherwise, and ECPay's own PHP example sends it with TaxType 1.
+         */
+        ItemTaxType?: '1' | '2' | '3';
+        /**
+         * The line's amount, up to 12 integer and 7 decimal digits; with vat 1, ItemCount × ItemPrice (tax included).
+         */
+        ItemAmount: number;
+        /**
+         * A remark on the line (120 characters under MIG 4.0; 40 before).
+         */
+        ItemRemark?: string;
+    }>;
+    /**
+     * The Tsr the invoice was stored under.
+     */
+    Tsr: string;
+    /**
+     * Where ECPay POSTs a form when the invoice is issued (paid-tw sends it; the .NET SDK does not).
+     */
+    NotifyURL?: string;
+};
+
+/**
+ * Decrypted response Data of b2cEditDelayIssue (/B2CInvoice/EditDelayIssue). Success RtnCode: 1.
+ */
+export type B2cEditDelayIssueResult = {
+    /**
+     * 1 = replaced; 4000001 = no stored invoice with this Tsr (paid-tw live).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The Tsr (the .NET SDK's EditDelayIssueResult is DelayIssue's).
+     */
+    OrderNumber?: string;
+};
+
+/**
+ * Decrypted request Data of b2cGetIssue (/B2CInvoice/GetIssue).
+ */
+export type B2cGetIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    RelateNumber?: string;
+    InvoiceNo?: string;
+    InvoiceDate?: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetIssue (/B2CInvoice/GetIssue). Success RtnCode: 1.
+ */
+export type B2cGetIssueResult = {
+    /**
+     * ECPay's business result; the operation's success codes are listed with it, anything else is a failure.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    IIS_Number?: string;
+};
+
+/**
+ * Decrypted request Data of b2cIssue (/B2CInvoice/Issue).
+ */
+export type B2cIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The merchant's own number for this invoice, unique per merchant and compared without regard to case (123abc is 123ABC); ECPay refuses a RelateNumber it has seen, which is what protects against issuing twice.
+     */
+    RelateNumber: string;
+    /**
+     * The sales channel; 1 = Shopee (蝦皮). Other values are ignored by ECPay.
+     */
+    ChannelPartner?: string;
+    /**
+     * The buyer's ID in the merchant's system (letters, digits, _).
+     */
+    CustomerID?: string;
+    /**
+     * Product or service category for merchants with several letter tracks (B2C 系統多組字軌), as defined in ECPay's back office; ignored otherwise.
+     */
+    ProductServiceID?: string;
+    /**
+     * The buyer's Taiwan business ID (統一編號) when the buyer is a business; ECPay checks its checksum, not a registry. Then CustomerName should be the company's name, and Donation must be 0.
+     */
+    CustomerIdentifier?: string;
+    /**
+     * The buyer's name (the company's name with a CustomerIdentifier). Required when Print is 1.
+     */
+    CustomerName?: string;
+    /**
+     * The buyer's address. Required when Print is 1.
+     */
+    CustomerAddr?: string;
+    /**
+     * The buyer's mobile number, digits only. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerPhone?: string;
+    /**
+     * One e-mail address of the buyer. CustomerPhone or CustomerEmail must be given.
+     */
+    CustomerEmail?: string;
+    /**
+     * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+     */
+    ClearanceMark?: '1' | '2';
+    /**
+     * 1 = the merchant prints the invoice (ECPay does not mail paper). A donated invoice is not printed; with a CustomerIdentifier and no carrier it is printed; an invoice in a B2C carrier is not printed.
+     */
+    Print: '0' | '1';
+    /**
+     * 1 = donated to the charity of LoveCode. Not with a CustomerIdentifier; may be combined with a carrier.
+     */
+    Donation: '0' | '1';
+    /**
+     * The charity's love code (捐贈碼), 3 to 7 digits. Required when Donation is 1.
+     */
+    LoveCode?: string;
+    /**
+     * The carrier the invoice is stored in; leave it out (or "") for none. 1 = ECPay's carrier (ECPay uses the buyer's e-mail or phone, CarrierNum empty), 2 = citizen digital certificate, 3 = mobile barcode, 4 = EasyCard (悠遊卡), 5 = iPass (一卡通).
+     */
+    CarrierType?: '1' | '2' | '3' | '4' | '5';
+    /**
+     * The carrier's number: for 2 two upper-case letters and 14 digits, for 3 "/" and 7 characters, for 4 and 5 the card's hidden code (隱碼); empty for 1. Half-width characters only.
+     */
+    CarrierNum?: string;
+    /**
+     * The card's visible code (顯碼); required for CarrierType 4 and 5, not used otherwise.
+     */
+    CarrierNum2?: string;
+    /**
+     * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = taxable at a special rate (InvType 08), 9 = mixed (needs ECPay's approval). InvType 07 allows 1, 2, 3, 9; InvType 08 allows 3, 4.
+     */
+    TaxType: '1' | '2' | '3' | '4' | '9';
+    /**
+     * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods ... 79 bonded-zone sales for export). Required when TaxType is 2.
+     */
+    ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+    /**
+     * The special tax rate: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none (ECPay sets it for TaxType 1, 2 and 9). TaxType 3 needs 8; TaxType 4 needs 1-8.
+     */
+    SpecialTaxType?: number;
+    /**
+     * The invoice total in TWD, an integer of up to 12 digits; tax-included when vat is 1. With vat 1 it is the rounded sum of the items' ItemAmount.
+     */
+    SalesAmount: number;
+    /**
+     * The tax total, computed by ECPay when left out. Only ECPay's skill guide lists it (unverified); the client lets it through and never requires it.
+     */
+    TaxAmount?: number;
+    /**
+     * A remark printed on the invoice; the page limits it to 100 characters for now during the MIG 4.0 switch.
+     */
+    InvoiceRemark?: string;
+    /**
+     * 07 = general tax invoice, 08 = special tax invoice.
+     */
+    InvType: '07' | '08';
+    /**
+     * 1 = prices include tax (the default, sent when left out), 0 = prices exclude tax. ECPay's .NET SDK spells it Vat; either spelling is accepted and sent as vat.
+     */
+    vat?: '0' | '1';
+    /**
+     * The invoice lines, 1 to 999.
+     */
+    Items: Array<{
+        /**
+         * The line's number, unique within the invoice.
+         */
+        ItemSeq?: number;
+        /**
+         * The product's name (500 characters under MIG 4.0; 100 before).
+         */
+        ItemName: string;
+        /**
+         * The quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * The unit (個, 式, ...).
+         */
+        ItemWord?: string;
+        /**
+         * The unit price, up to 10 integer and 7 decimal digits; tax-included when vat is 1. Negative for a discount line.
+         */
+        ItemPrice: number;
+        /**
+         * The line's tax type, needed when TaxType is 9 (a mixed invoice may combine 1 with 2, or 1 with 3); ECPay ignores it otherwise, and ECPay's own PHP example sends it with TaxType 1.
+         */
+        ItemTaxType?: '1' | '2' | '3';
+        /**
+         * The line's amount, up to 12 integer and 7 decimal digits; with vat 1, ItemCount × ItemPrice (tax included).
+         */
+        ItemAmount: number;
+        /**
+         * A remark on the line (120 characters under MIG 4.0; 40 before).
+         */
+        ItemRemark?: string;
+    }>;
+};
+
+/**
+ * Decrypted response Data of b2cIssue (/B2CInvoice/Issue). Success RtnCode: 1.
+ */
+export type B2cIssueResult = {
+    /**
+     * 1 = issued; anything else = not issued (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice number (two letters and eight digits); empty when issuing failed.
+     */
+    InvoiceNo: string;
+    /**
+     * When the invoice was issued, yyyy-MM-dd HH:mm:ss (the DTO also shows yyyy/MM/dd HH:mm:ss).
+     */
+    InvoiceDate?: string;
+    /**
+     * The invoice's 4-digit random code.
+     */
+    RandomNumber?: string;
+};
+
+/**
  * Decrypted request Data of b2cTriggerIssue (/B2CInvoice/TriggerIssue).
  */
 export type B2cTriggerIssuePayload = {
@@ -346,6 +935,197 @@ export type B2cUpdateInvoiceWordStatusResult = {
     RtnMsg: string;
 };
 
+/**
+ * Decrypted request Data of b2cVoidWithReIssue (/B2CInvoice/VoidWithReIssue).
+ */
+export type B2cVoidWithReIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to void.
+     */
+    VoidModel: {
+        /**
+         * The invoice number to void and re-issue.
+         */
+        InvoiceNo: string;
+        /**
+         * Why it is voided (20 characters).
+         */
+        VoidReason: string;
+    };
+    /**
+     * The new content, with the original RelateNumber and issue time.
+     */
+    IssueModel: {
+        /**
+         * The merchant's own number for this invoice, unique per merchant and compared without regard to case (123abc is 123ABC); ECPay refuses a RelateNumber it has seen, which is what protects against issuing twice.
+         */
+        RelateNumber: string;
+        /**
+         * The sales channel; 1 = Shopee (蝦皮). Other values are ignored by ECPay.
+         */
+        ChannelPartner?: string;
+        /**
+         * The buyer's ID in the merchant's system (letters, digits, _).
+         */
+        CustomerID?: string;
+        /**
+         * Product or service category for merchants with several letter tracks (B2C 系統多組字軌), as defined in ECPay's back office; ignored otherwise.
+         */
+        ProductServiceID?: string;
+        /**
+         * The buyer's Taiwan business ID (統一編號) when the buyer is a business; ECPay checks its checksum, not a registry. Then CustomerName should be the company's name, and Donation must be 0.
+         */
+        CustomerIdentifier?: string;
+        /**
+         * The buyer's name (the company's name with a CustomerIdentifier). Required when Print is 1.
+         */
+        CustomerName?: string;
+        /**
+         * The buyer's address. Required when Print is 1.
+         */
+        CustomerAddr?: string;
+        /**
+         * The buyer's mobile number, digits only. CustomerPhone or CustomerEmail must be given.
+         */
+        CustomerPhone?: string;
+        /**
+         * One e-mail address of the buyer. CustomerPhone or CustomerEmail must be given.
+         */
+        CustomerEmail?: string;
+        /**
+         * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+         */
+        ClearanceMark?: '1' | '2';
+        /**
+         * 1 = the merchant prints the invoice (ECPay does not mail paper). A donated invoice is not printed; with a CustomerIdentifier and no carrier it is printed; an invoice in a B2C carrier is not printed.
+         */
+        Print: '0' | '1';
+        /**
+         * 1 = donated to the charity of LoveCode. Not with a CustomerIdentifier; may be combined with a carrier.
+         */
+        Donation: '0' | '1';
+        /**
+         * The charity's love code (捐贈碼), 3 to 7 digits. Required when Donation is 1.
+         */
+        LoveCode?: string;
+        /**
+         * The carrier the invoice is stored in; leave it out (or "") for none. 1 = ECPay's carrier (ECPay uses the buyer's e-mail or phone, CarrierNum empty), 2 = citizen digital certificate, 3 = mobile barcode, 4 = EasyCard (悠遊卡), 5 = iPass (一卡通).
+         */
+        CarrierType?: '1' | '2' | '3' | '4' | '5';
+        /**
+         * The carrier's number: for 2 two upper-case letters and 14 digits, for 3 "/" and 7 characters, for 4 and 5 the card's hidden code (隱碼); empty for 1. Half-width characters only.
+         */
+        CarrierNum?: string;
+        /**
+         * The card's visible code (顯碼); required for CarrierType 4 and 5, not used otherwise.
+         */
+        CarrierNum2?: string;
+        /**
+         * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = taxable at a special rate (InvType 08), 9 = mixed (needs ECPay's approval). InvType 07 allows 1, 2, 3, 9; InvType 08 allows 3, 4.
+         */
+        TaxType: '1' | '2' | '3' | '4' | '9';
+        /**
+         * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods ... 79 bonded-zone sales for export). Required when TaxType is 2.
+         */
+        ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+        /**
+         * The special tax rate: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none (ECPay sets it for TaxType 1, 2 and 9). TaxType 3 needs 8; TaxType 4 needs 1-8.
+         */
+        SpecialTaxType?: number;
+        /**
+         * The invoice total in TWD, an integer of up to 12 digits; tax-included when vat is 1. With vat 1 it is the rounded sum of the items' ItemAmount.
+         */
+        SalesAmount: number;
+        /**
+         * The tax total, computed by ECPay when left out. Only ECPay's skill guide lists it (unverified); the client lets it through and never requires it.
+         */
+        TaxAmount?: number;
+        /**
+         * A remark printed on the invoice; the page limits it to 100 characters for now during the MIG 4.0 switch.
+         */
+        InvoiceRemark?: string;
+        /**
+         * 07 = general tax invoice, 08 = special tax invoice.
+         */
+        InvType: '07' | '08';
+        /**
+         * 1 = prices include tax (the default, sent when left out), 0 = prices exclude tax. ECPay's .NET SDK spells it Vat; either spelling is accepted and sent as vat.
+         */
+        vat?: '0' | '1';
+        /**
+         * The invoice lines, 1 to 999.
+         */
+        Items: Array<{
+            /**
+             * The line's number, unique within the invoice.
+             */
+            ItemSeq?: number;
+            /**
+             * The product's name (500 characters under MIG 4.0; 100 before).
+             */
+            ItemName: string;
+            /**
+             * The quantity, up to 8 integer and 7 decimal digits.
+             */
+            ItemCount: number;
+            /**
+             * The unit (個, 式, ...).
+             */
+            ItemWord?: string;
+            /**
+             * The unit price, up to 10 integer and 7 decimal digits; tax-included when vat is 1. Negative for a discount line.
+             */
+            ItemPrice: number;
+            /**
+             * The line's tax type, needed when TaxType is 9 (a mixed invoice may combine 1 with 2, or 1 with 3); ECPay ignores it otherwise, and ECPay's own PHP example sends it with TaxType 1.
+             */
+            ItemTaxType?: '1' | '2' | '3';
+            /**
+             * The line's amount, up to 12 integer and 7 decimal digits; with vat 1, ItemCount × ItemPrice (tax included).
+             */
+            ItemAmount: number;
+            /**
+             * A remark on the line (120 characters under MIG 4.0; 40 before).
+             */
+            ItemRemark?: string;
+        }>;
+        /**
+         * The original issue time, yyyy-MM-dd HH:mm:ss (or yyyy/MM/dd HH:mm:ss); it cannot change.
+         */
+        InvoiceDate: string;
+    };
+};
+
+/**
+ * Decrypted response Data of b2cVoidWithReIssue (/B2CInvoice/VoidWithReIssue). Success RtnCode: 1.
+ */
+export type B2cVoidWithReIssueResult = {
+    /**
+     * 1 = voided and re-issued.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The same invoice number as the voided one.
+     */
+    InvoiceNo: string;
+    /**
+     * The same issue time.
+     */
+    InvoiceDate?: string;
+    /**
+     * The new random code.
+     */
+    RandomNumber?: string;
+};
+
 export type B2bGetInvalidData = {
     body: B2bGetInvalidPayload;
     path?: never;
@@ -394,6 +1174,70 @@ export type B2bMaintainMerchantCustomerDataResponses = {
 
 export type B2bMaintainMerchantCustomerDataResponse = B2bMaintainMerchantCustomerDataResponses[keyof B2bMaintainMerchantCustomerDataResponses];
 
+export type B2cDelayIssueData = {
+    body: B2cDelayIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/DelayIssue';
+};
+
+export type B2cDelayIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cDelayIssueResult;
+};
+
+export type B2cDelayIssueResponse = B2cDelayIssueResponses[keyof B2cDelayIssueResponses];
+
+export type B2cEditDelayIssueData = {
+    body: B2cEditDelayIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/EditDelayIssue';
+};
+
+export type B2cEditDelayIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cEditDelayIssueResult;
+};
+
+export type B2cEditDelayIssueResponse = B2cEditDelayIssueResponses[keyof B2cEditDelayIssueResponses];
+
+export type B2cGetIssueData = {
+    body: B2cGetIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetIssue';
+};
+
+export type B2cGetIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetIssueResult;
+};
+
+export type B2cGetIssueResponse = B2cGetIssueResponses[keyof B2cGetIssueResponses];
+
+export type B2cIssueData = {
+    body: B2cIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/Issue';
+};
+
+export type B2cIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cIssueResult;
+};
+
+export type B2cIssueResponse = B2cIssueResponses[keyof B2cIssueResponses];
+
 export type B2cTriggerIssueData = {
     body: B2cTriggerIssuePayload;
     path?: never;
@@ -425,3 +1269,19 @@ export type B2cUpdateInvoiceWordStatusResponses = {
 };
 
 export type B2cUpdateInvoiceWordStatusResponse = B2cUpdateInvoiceWordStatusResponses[keyof B2cUpdateInvoiceWordStatusResponses];
+
+export type B2cVoidWithReIssueData = {
+    body: B2cVoidWithReIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/VoidWithReIssue';
+};
+
+export type B2cVoidWithReIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cVoidWithReIssueResult;
+};
+
+export type B2cVoidWithReIssueResponse = B2cVoidWithReIssueResponses[keyof B2cVoidWithReIssueResponses];

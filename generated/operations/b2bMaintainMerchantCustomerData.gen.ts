@@ -135,5 +135,8 @@ export const b2bMaintainMerchantCustomerData: OperationSpec<B2bMaintainMerchantC
       }
     }
   },
+  "recovery": {
+    "note": "No query lists trading partners; check the partner in ECPay's back office. An Add that reached ECPay makes a repeat fail as a duplicate (Odoo's production module reads 6160052 as \"already exists, carry on\"); a Delete that reached it makes a repeat fail as not found. An Update may be sent again as it is."
+  },
   call,
 };

@@ -42,13 +42,29 @@ function sample(schema: Obj, name: string, examples: Obj[]): unknown {
   throw new Error(`no sample for ${name}`);
 }
 
+/** A number the field allows (within its own bounds) that none of `allowed` is. */
+function nearby(allowed: number[], declared: Obj): number | undefined {
+  for (const candidate of [Math.min(...allowed) - 1, Math.max(...allowed) + 1]) {
+    if ((declared.minimum === undefined || candidate >= declared.minimum) && (declared.maximum === undefined || candidate <= declared.maximum)) return candidate;
+  }
+  return undefined;
+}
+
 /** Values that break one keyword of a field schema each (the declared schema gives the field's type). */
 function breaking(constraint: Obj, declared: Obj): [string, unknown][] {
   const out: [string, unknown][] = [];
   const types = typeOf(declared);
   if (constraint.type) out.push(['type', types.includes('string') ? true : types.includes('integer') || types.includes('number') ? 'not a number' : 'x']);
-  if (constraint.const !== undefined) out.push(['const', typeof constraint.const === 'number' ? constraint.const + 1000 : `${constraint.const}-not`]);
-  if (constraint.enum) out.push(['enum', types.includes('string') ? 'Zz-not-listed' : Math.max(...constraint.enum.filter((v: unknown) => typeof v === 'number')) + 1000]);
+  // A condition's const or enum is broken with another value the field itself allows, so that only the condition
+  // can refuse it; a field's own enum with a value of its type that no list has.
+  const allowedElsewhere = (allowed: unknown[]) =>
+    constraint !== declared ? (declared.enum ?? []).find((v: unknown) => !allowed.includes(v)) ?? (typeof allowed[0] === 'number' ? nearby(allowed as number[], declared) : undefined) : undefined;
+  if (constraint.const !== undefined) {
+    out.push(['const', allowedElsewhere([constraint.const]) ?? (typeof constraint.const === 'number' ? constraint.const + 1000 : `${constraint.const}-not`)]);
+  }
+  if (constraint.enum) {
+    out.push(['enum', allowedElsewhere(constraint.enum) ?? (types.includes('string') ? 'Zz-not-listed' : Math.max(...constraint.enum.filter((v: unknown) => typeof v === 'number')) + 1000)]);
+  }
   if (constraint.maxLength !== undefined) out.push([`maxLength ${constraint.maxLength}`, '9'.repeat(constraint.maxLength + 1)]);
   if (constraint.minLength) out.push([`minLength ${constraint.minLength}`, '']);
   if (constraint.pattern || constraint.format) out.push([constraint.format ? `format ${constraint.format}` : 'pattern', '!!']);
@@ -194,6 +210,7 @@ export function invalidCases(schema: Obj, examples: Obj[]): InvalidCase[] {
       const list = payload[array];
       if (!Array.isArray(list) || !list.length) continue;
       if (list.length < 2) list.push(structuredClone(list[0]));
+      list[0][inner] ??= 1;
       list[1][inner] = list[0][inner];
       out.push({ name: `rule ${i}: unique ${rule.unique}`, field: `${array}[1].${inner}`, conditional: false, payload });
       continue;

@@ -120,7 +120,7 @@ describe('operations not safe to repeat', () => {
     expect(server.count).toBe(1);
     expect(error).toBeInstanceOf(kind);
     expect(error).toMatchObject({ outcomeUnknown: true });
-    expect((error as Error).message).toContain('the outcome is unknown');
+    expect((error as Error).message).toContain('its outcome is unknown');
   });
 
   it('TriggerIssue is sent once after a timeout', async () => {
