@@ -4,16 +4,23 @@ import type { Operation, OperationSpec } from "../src/operation.ts";
 import { b2bGetInvalid } from "./operations/b2bGetInvalid.gen.ts";
 import { b2bGetInvoiceWordSetting } from "./operations/b2bGetInvoiceWordSetting.gen.ts";
 import { b2bMaintainMerchantCustomerData } from "./operations/b2bMaintainMerchantCustomerData.gen.ts";
+import { b2cAllowance } from "./operations/b2cAllowance.gen.ts";
+import { b2cAllowanceByCollegiate } from "./operations/b2cAllowanceByCollegiate.gen.ts";
+import { b2cAllowanceInvalid } from "./operations/b2cAllowanceInvalid.gen.ts";
+import { b2cAllowanceInvalidByCollegiate } from "./operations/b2cAllowanceInvalidByCollegiate.gen.ts";
+import { b2cCancelDelayIssue } from "./operations/b2cCancelDelayIssue.gen.ts";
 import { b2cDelayIssue } from "./operations/b2cDelayIssue.gen.ts";
 import { b2cEditDelayIssue } from "./operations/b2cEditDelayIssue.gen.ts";
+import { b2cGetAllowanceList } from "./operations/b2cGetAllowanceList.gen.ts";
 import { b2cGetIssue } from "./operations/b2cGetIssue.gen.ts";
+import { b2cInvalid } from "./operations/b2cInvalid.gen.ts";
 import { b2cIssue } from "./operations/b2cIssue.gen.ts";
 import { b2cTriggerIssue } from "./operations/b2cTriggerIssue.gen.ts";
 import { b2cUpdateInvoiceWordStatus } from "./operations/b2cUpdateInvoiceWordStatus.gen.ts";
 import { b2cVoidWithReIssue } from "./operations/b2cVoidWithReIssue.gen.ts";
 import type { CallbackBody, CallbackNotice } from "../src/callbacks.ts";
 import type { PagedOperation } from "../src/paging.ts";
-import type { B2bGetInvalidPayload, B2bGetInvalidResult, B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult, B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult, B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification, B2cEditDelayIssuePayload, B2cEditDelayIssueResult, B2cGetIssuePayload, B2cGetIssueResult, B2cIssuePayload, B2cIssueResult, B2cTriggerIssuePayload, B2cTriggerIssueResult, B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult, B2cVoidWithReIssuePayload, B2cVoidWithReIssueResult } from "./hey-api/types.gen.ts";
+import type { B2bGetInvalidPayload, B2bGetInvalidResult, B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult, B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult, B2cAllowancePayload, B2cAllowanceResult, B2cAllowanceByCollegiatePayload, B2cAllowanceByCollegiateResult, B2cAllowanceByCollegiateNotification, B2cAllowanceInvalidPayload, B2cAllowanceInvalidResult, B2cAllowanceInvalidByCollegiatePayload, B2cAllowanceInvalidByCollegiateResult, B2cCancelDelayIssuePayload, B2cCancelDelayIssueResult, B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification, B2cEditDelayIssuePayload, B2cEditDelayIssueResult, B2cGetAllowanceListPayload, B2cGetAllowanceListResult, B2cGetIssuePayload, B2cGetIssueResult, B2cInvalidPayload, B2cInvalidResult, B2cIssuePayload, B2cIssueResult, B2cTriggerIssuePayload, B2cTriggerIssueResult, B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult, B2cVoidWithReIssuePayload, B2cVoidWithReIssueResult } from "./hey-api/types.gen.ts";
 
 /** Per-product envelope facts (spec root, x-ecpay-products). */
 export const products = {
@@ -27,7 +34,7 @@ export const products = {
   }
 } as const;
 /** Every operation of the spec, keyed by operationId. */
-export const operations: Readonly<Record<string, OperationSpec>> = { b2bGetInvalid, b2bGetInvoiceWordSetting, b2bMaintainMerchantCustomerData, b2cDelayIssue, b2cEditDelayIssue, b2cGetIssue, b2cIssue, b2cTriggerIssue, b2cUpdateInvoiceWordStatus, b2cVoidWithReIssue };
+export const operations: Readonly<Record<string, OperationSpec>> = { b2bGetInvalid, b2bGetInvoiceWordSetting, b2bMaintainMerchantCustomerData, b2cAllowance, b2cAllowanceByCollegiate, b2cAllowanceInvalid, b2cAllowanceInvalidByCollegiate, b2cCancelDelayIssue, b2cDelayIssue, b2cEditDelayIssue, b2cGetAllowanceList, b2cGetIssue, b2cInvalid, b2cIssue, b2cTriggerIssue, b2cUpdateInvoiceWordStatus, b2cVoidWithReIssue };
 
 /** The typed operations of the client, grouped by product: `einvoice.b2c.triggerIssue(payload)`. */
 export interface EinvoiceOperations {
@@ -53,6 +60,36 @@ export interface EinvoiceOperations {
   };
   b2c: {
     /**
+     * Issue an allowance (折讓, paper consent) against a B2C invoice
+     *
+     * POST /B2CInvoice/Allowance. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getAllowanceList call that finds out.
+     */
+    allowance: Operation<B2cAllowancePayload, B2cAllowanceResult>;
+    /**
+     * Request an online allowance (線上折讓) that the buyer confirms by e-mail
+     *
+     * POST /B2CInvoice/AllowanceByCollegiate. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getAllowanceList call that finds out.
+     */
+    allowanceByCollegiate: Operation<B2cAllowanceByCollegiatePayload, B2cAllowanceByCollegiateResult>;
+    /**
+     * Void (作廢) one allowance of a B2C invoice
+     *
+     * POST /B2CInvoice/AllowanceInvalid. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getAllowanceList call that finds out.
+     */
+    allowanceInvalid: Operation<B2cAllowanceInvalidPayload, B2cAllowanceInvalidResult>;
+    /**
+     * Cancel an online allowance the buyer has not agreed to yet
+     *
+     * POST /B2CInvoice/AllowanceInvalidByCollegiate. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getAllowanceList call that finds out.
+     */
+    allowanceInvalidByCollegiate: Operation<B2cAllowanceInvalidByCollegiatePayload, B2cAllowanceInvalidByCollegiateResult>;
+    /**
+     * Cancel a stored (delayed or trigger-pending) invoice before it is issued
+     *
+     * POST /B2CInvoice/CancelDelayIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
+     */
+    cancelDelayIssue: Operation<B2cCancelDelayIssuePayload, B2cCancelDelayIssueResult>;
+    /**
      * Store an invoice to issue later (延遲開立 / 預約開立)
      *
      * POST /B2CInvoice/DelayIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
@@ -65,11 +102,23 @@ export interface EinvoiceOperations {
      */
     editDelayIssue: Operation<B2cEditDelayIssuePayload, B2cEditDelayIssueResult>;
     /**
-     * Look up an issued invoice (stub)
+     * List the allowances of an invoice, or find one allowance by its number
+     *
+     * POST /B2CInvoice/GetAllowanceList. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     */
+    getAllowanceList: Operation<B2cGetAllowanceListPayload, B2cGetAllowanceListResult>;
+    /**
+     * Query one issued B2C invoice with all its details
      *
      * POST /B2CInvoice/GetIssue. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
      */
     getIssue: Operation<B2cGetIssuePayload, B2cGetIssueResult>;
+    /**
+     * Void (作廢) an issued B2C invoice
+     *
+     * POST /B2CInvoice/Invalid. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2c.getIssue call that finds out.
+     */
+    invalid: Operation<B2cInvalidPayload, B2cInvalidResult>;
     /**
      * Issue a B2C e-invoice now (一般開立發票)
      *
@@ -99,6 +148,8 @@ export interface EinvoiceOperations {
 
 /** Readers of the forms ECPay POSTs to your URLs: `einvoice.callbacks.b2cDelayIssueNotify(req.body)`. */
 export interface EinvoiceCallbacks {
+  /** ECPay's form to the AllowanceByCollegiate request's URL field. Its CheckMacValue is verified when present (`verified`). Answer with `1|OK`. */
+  b2cAllowanceByCollegiateReturn: (body: CallbackBody) => CallbackNotice<B2cAllowanceByCollegiateNotification>;
   /** ECPay's form to the DelayIssue request's URL field. The sources define no check value for it. Answer with `1|OK`. */
   b2cDelayIssueNotify: (body: CallbackBody) => CallbackNotice<B2cDelayIssueNotification>;
 }

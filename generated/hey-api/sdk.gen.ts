@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cDelayIssueData, B2cDelayIssueResponses, B2cEditDelayIssueData, B2cEditDelayIssueResponses, B2cGetIssueData, B2cGetIssueResponses, B2cIssueData, B2cIssueResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses, B2cVoidWithReIssueData, B2cVoidWithReIssueResponses } from './types.gen.ts';
+import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cAllowanceByCollegiateData, B2cAllowanceByCollegiateResponses, B2cAllowanceData, B2cAllowanceInvalidByCollegiateData, B2cAllowanceInvalidByCollegiateResponses, B2cAllowanceInvalidData, B2cAllowanceInvalidResponses, B2cAllowanceResponses, B2cCancelDelayIssueData, B2cCancelDelayIssueResponses, B2cDelayIssueData, B2cDelayIssueResponses, B2cEditDelayIssueData, B2cEditDelayIssueResponses, B2cGetAllowanceListData, B2cGetAllowanceListResponses, B2cGetIssueData, B2cGetIssueResponses, B2cInvalidData, B2cInvalidResponses, B2cIssueData, B2cIssueResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses, B2cVoidWithReIssueData, B2cVoidWithReIssueResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -61,6 +61,76 @@ export const b2bMaintainMerchantCustomerData = <ThrowOnError extends boolean = f
 });
 
 /**
+ * Issue an allowance (折讓, paper consent) against a B2C invoice
+ *
+ * Issues an allowance (a credit note, 一般開立折讓) against an issued invoice and reduces its allowable amount; ECPay uploads it to the Ministry of Finance the next day and notifies the buyer as AllowanceNotify says. Tax rules want the buyer to sign a paper allowance slip, which the merchant keeps (ECPay's English page); for consent by e-mail use AllowanceByCollegiate. The allowance amount must be more than 0 and at most the invoice's remaining allowable amount (IIS_Remain_Allowance_Amt of GetIssue). After 23:59:59 on the 13th of an odd month the invoices of the previous two-month period are closed (ECPay's protocol notes give this deadline for allowances as well as voids). There is no merchant key: every call that reaches ECPay creates one more allowance. The field list comes from ECPay's .NET SDK, O'Pay's sibling document and the SDKs' examples; ECPay's own field table could not be read.
+ */
+export const b2cAllowance = <ThrowOnError extends boolean = false>(options: Options<B2cAllowanceData, ThrowOnError>) => (options.client ?? client).post<B2cAllowanceResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/Allowance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Request an online allowance (線上折讓) that the buyer confirms by e-mail
+ *
+ * Sends an allowance to ECPay, which stores it as pending and e-mails the buyer a consent link (ECPay's stage sends no e-mail). The allowance is issued only when the buyer clicks the link within 72 hours (IA_TempExpireDate); otherwise it never comes into force. RtnCode 1 therefore means "accepted, waiting for the buyer", not "issued". When the buyer agrees, ECPay POSTs the result to ReturnURL as an application/x-www-form-urlencoded form (RtnCode "1", IA_Allow_No, IA_Invoice_No, IA_Date, IIS_Remain_Allowance_Amt and, per ECPay's AI guide, an MD5 CheckMacValue) and expects the plain-text answer 1|OK. Until the buyer agrees, the merchant may cancel it with AllowanceInvalidByCollegiate. Each call creates a pending allowance and takes its amount from the invoice's allowable amount; there is no merchant key. The field list comes from ECPay's .NET SDK, O'Pay's sibling document and the SDKs' examples; ECPay's own field table could not be read.
+ */
+export const b2cAllowanceByCollegiate = <ThrowOnError extends boolean = false>(options: Options<B2cAllowanceByCollegiateData, ThrowOnError>) => (options.client ?? client).post<B2cAllowanceByCollegiateResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/AllowanceByCollegiate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void (作廢) one allowance of a B2C invoice
+ *
+ * Voids one issued allowance (not the whole invoice); ECPay uploads the void to the Ministry of Finance the next day and notifies the buyer. The invoice's allowable amount grows back by the allowance's amount. The same deadline as Invalid applies (ECPay's English page): after 23:59:59 on the 13th of an odd month the allowances of the previous two-month period can no longer be voided. A repeat of a void that succeeded fails with RtnCode 2000063 (該折讓單已作廢過, recorded by PAID on stage); an unknown allowance gives 2000039 (PAID's comment). For an online allowance that the buyer has not agreed to yet, use AllowanceInvalidByCollegiate.
+ */
+export const b2cAllowanceInvalid = <ThrowOnError extends boolean = false>(options: Options<B2cAllowanceInvalidData, ThrowOnError>) => (options.client ?? client).post<B2cAllowanceInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/AllowanceInvalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cancel an online allowance the buyer has not agreed to yet
+ *
+ * Cancels an online allowance (AllowanceByCollegiate) while it is still waiting for the buyer's consent; its amount returns to the invoice's allowable amount and the consent link no longer issues it. Once the buyer has agreed it cannot be cancelled here (RtnCode 5070250, 無法取消已經同意的線上折讓單, per PAID): void it with AllowanceInvalid instead. ECPay's English page says the opposite (that it cancels an agreed allowance); the Chinese page ("取消線上折讓", returns the amount) and PAID's test on stage show a pending one, which is followed here. The buyer has 72 hours to agree, so this is the merchant's window to cancel.
+ */
+export const b2cAllowanceInvalidByCollegiate = <ThrowOnError extends boolean = false>(options: Options<B2cAllowanceInvalidByCollegiateData, ThrowOnError>) => (options.client ?? client).post<B2cAllowanceInvalidByCollegiateResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/AllowanceInvalidByCollegiate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cancel a stored (delayed or trigger-pending) invoice before it is issued
+ *
+ * Cancels an invoice stored with DelayIssue, identified by its Tsr, as long as it has not been issued: a delayed invoice whose issue day has not come, or one waiting for TriggerIssue. O'Pay's document (secondary, from its DelayDay note) adds that a delayed invoice cannot be cancelled on its issue day after 10:00. A repeat, like a Tsr that is unknown or already cancelled, fails with RtnCode 5070305 (B2C取消延遲(或觸發)發票 查無可更新交易單號, per PAID).
+ */
+export const b2cCancelDelayIssue = <ThrowOnError extends boolean = false>(options: Options<B2cCancelDelayIssueData, ThrowOnError>) => (options.client ?? client).post<B2cCancelDelayIssueResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/CancelDelayIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Store an invoice to issue later (延遲開立 / 預約開立)
  *
  * Hands ECPay a complete invoice to keep and issue later: after DelayDay days (DelayFlag 1) or when b2c.triggerIssue is called with its Tsr (DelayFlag 2). b2c.editDelayIssue replaces it and b2c.cancelDelayIssue cancels it while it waits (not on its issue day after 10:00). When it is issued, ECPay POSTs a form to NotifyURL (not on stage); einvoice.callbacks.b2cDelayIssueNotify reads it. ECPay's servers must be able to reach NotifyURL.
@@ -89,12 +159,41 @@ export const b2cEditDelayIssue = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
- * Look up an issued invoice (stub)
+ * List the allowances of an invoice, or find one allowance by its number
  *
- * stub
+ * Returns the allowances (折讓) found by allowance number (SearchType 0), by invoice number and invoice issue date (SearchType 1) or by invoice number and allowance date (SearchType 2), each with its lines, amounts and whether it was voided. Online allowances (AllowanceByCollegiate) appear only once the buyer has agreed; a pending one is not listed. This is the query that finds out whether an Allowance whose answer was lost took effect.
+ * Named GetAllowanceList, the path of ECPay's current Chinese page (?p=7928). ECPay's older English page (?p=22118) documents the same look-up under /B2CInvoice/GetAllowance, and ECPay's PHP SDK calls a GetAllowance with another request shape (InvoiceNo + AllowanceNo); only GetAllowanceList is implemented.
+ */
+export const b2cGetAllowanceList = <ThrowOnError extends boolean = false>(options: Options<B2cGetAllowanceListData, ThrowOnError>) => (options.client ?? client).post<B2cGetAllowanceListResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetAllowanceList',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query one issued B2C invoice with all its details
+ *
+ * Returns one issued B2C invoice with its details and its states (issued or cancelled, voided, uploaded to the Ministry of Finance, remaining allowable amount, prize draw), looked up by the merchant's RelateNumber or by the invoice number and issue date. Use it to find out whether an Issue or an Invalid whose answer was lost took effect. For many invoices at once ECPay offers GetIssueList. The field list comes from ECPay's .NET SDK and O'Pay's sibling document of the same API, not from ECPay's own page, whose field table could not be read (its first part confirms the two ways of looking up).
  */
 export const b2cGetIssue = <ThrowOnError extends boolean = false>(options: Options<B2cGetIssueData, ThrowOnError>) => (options.client ?? client).post<B2cGetIssueResponses, unknown, ThrowOnError>({
     url: '/B2CInvoice/GetIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void (作廢) an issued B2C invoice
+ *
+ * Voids an issued invoice; ECPay uploads the void to the Ministry of Finance the next day and notifies the buyer. Limits that bite (ECPay's pages): an invoice with allowances cannot be voided until every allowance is voided (AllowanceInvalid; otherwise RtnCode 5070450 per PAID), and after 23:59:59 on the 13th of an odd month the invoices of the previous two months can no longer be voided (on 14 March, January and February are closed). A repeat of a void that succeeded fails with an "already voided" message.
+ */
+export const b2cInvalid = <ThrowOnError extends boolean = false>(options: Options<B2cInvalidData, ThrowOnError>) => (options.client ?? client).post<B2cInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/Invalid',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -275,6 +275,378 @@ export type B2bMaintainMerchantCustomerDataResult = {
 };
 
 /**
+ * Decrypted request Data of b2cAllowance (/B2CInvoice/Allowance).
+ */
+export type B2cAllowancePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to allow, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (yyyy-MM-dd HH:mm:ss, as Odoo sends it in production, or a T as ECPay's .NET SDK sends it) is accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * How ECPay notifies the buyer; S SMS (NotifyPhone), E e-mail (NotifyMail), A both, N none.
+     */
+    AllowanceNotify: 'S' | 'E' | 'A' | 'N';
+    /**
+     * Customer name.
+     */
+    CustomerName?: string;
+    /**
+     * The e-mail address(es) to notify; several are separated by semicolons. Required when AllowanceNotify is E or A.
+     */
+    NotifyMail?: string;
+    /**
+     * The mobile number to notify by SMS, digits only. Required when AllowanceNotify is S or A.
+     */
+    NotifyPhone?: string;
+    /**
+     * The allowance total, tax included; more than 0 and at most the invoice's remaining allowable amount. Within 1 of the sum of the lines' ItemAmount (the rounded sum).
+     */
+    AllowanceAmount: number;
+    /**
+     * The reason for the allowance (折讓原因).
+     */
+    Reason?: string;
+    /**
+     * The allowance's lines; each must repeat the name of the invoice line it allows.
+     */
+    Items: Array<{
+        /**
+         * Line number, unique within the allowance; the client does not number the lines itself.
+         */
+        ItemSeq?: number;
+        /**
+         * Item name; must repeat the invoice line's name.
+         */
+        ItemName: string;
+        /**
+         * Quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * Unit, e.g. 個.
+         */
+        ItemWord: string;
+        /**
+         * Unit price, tax included; up to 10 integer and 7 decimal digits.
+         */
+        ItemPrice: number;
+        /**
+         * Line tax type (1 taxable, 2 zero-rated, 3 tax-free); needed when the invoice is mixed-tax.
+         */
+        ItemTaxType?: '1' | '2' | '3' | '4' | '9';
+        /**
+         * Line amount, tax included, up to 12 integer digits. Tax filing wants integer allowance amounts, so O'Pay's document recommends integers; decimals are accepted (the PHP SDK's example sends 10.5).
+         */
+        ItemAmount: number;
+        /**
+         * Line remark. Only ECPay's .NET SDK has it (its Issue item class); not in O'Pay's table, and what ECPay does with it on an allowance is unknown: better left out.
+         */
+        ItemRemark?: string;
+    }>;
+};
+
+/**
+ * Decrypted response Data of b2cAllowance (/B2CInvoice/Allowance). Success RtnCode: 1.
+ */
+export type B2cAllowanceResult = {
+    /**
+     * 1 = allowance issued; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The new allowance's number (16 digits); empty when it failed. Keep it for AllowanceInvalid.
+     */
+    IA_Allow_No?: string;
+    /**
+     * The invoice's number; empty when it failed.
+     */
+    IA_Invoice_No?: string;
+    /**
+     * Allowance time, yyyy-MM-dd HH:mm:ss; empty when it failed.
+     */
+    IA_Date?: string;
+    /**
+     * The invoice's remaining allowable amount after this allowance.
+     */
+    IA_Remain_Allowance_Amt?: number;
+};
+
+/**
+ * Decrypted request Data of b2cAllowanceByCollegiate (/B2CInvoice/AllowanceByCollegiate).
+ */
+export type B2cAllowanceByCollegiatePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to allow, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (as Odoo and ECPay's .NET SDK send it) is accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * Always "E" (e-mail); the consent link goes to NotifyMail.
+     */
+    AllowanceNotify: 'E';
+    /**
+     * Customer name.
+     */
+    CustomerName?: string;
+    /**
+     * The e-mail address(es) the consent link goes to; several are separated by semicolons.
+     */
+    NotifyMail: string;
+    /**
+     * A mobile number, digits only. Not in O'Pay's table for this operation; its example and ECPay's .NET SDK carry it. The consent link goes by e-mail only, so it has no known effect here.
+     */
+    NotifyPhone?: string;
+    /**
+     * The allowance total, tax included; more than 0 and at most the invoice's remaining allowable amount. Within 1 of the sum of the lines' ItemAmount (the rounded sum).
+     */
+    AllowanceAmount: number;
+    /**
+     * The reason for the allowance (折讓原因).
+     */
+    Reason?: string;
+    /**
+     * The allowance's lines; each must repeat the name of the invoice line it allows.
+     */
+    Items: Array<{
+        /**
+         * Line number, unique within the allowance; optional here.
+         */
+        ItemSeq?: number;
+        /**
+         * Item name; must repeat the invoice line's name.
+         */
+        ItemName: string;
+        /**
+         * Quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * Unit, e.g. 個.
+         */
+        ItemWord: string;
+        /**
+         * Unit price, tax included; up to 10 integer and 7 decimal digits.
+         */
+        ItemPrice: number;
+        /**
+         * Line tax type (1 taxable, 2 zero-rated, 3 tax-free); needed when the invoice is mixed-tax.
+         */
+        ItemTaxType?: '1' | '2' | '3' | '4' | '9';
+        /**
+         * Line amount, tax included; integers recommended for tax filing, decimals accepted.
+         */
+        ItemAmount: number;
+        /**
+         * Line remark. Only ECPay's .NET SDK has it (its Issue item class); its effect on an allowance is unknown: better left out.
+         */
+        ItemRemark?: string;
+    }>;
+    /**
+     * Where ECPay POSTs the result once the buyer agrees: an application/x-www-form-urlencoded form (not AES-JSON) with RtnCode ("1" = agreed), RtnMsg, IA_Allow_No, IA_Invoice_No, IA_Date, IIS_Remain_Allowance_Amt (note the IIS_ prefix) and, per ECPay's AI guide, an MD5 CheckMacValue. The merchant must answer with the plain text 1|OK.
+     */
+    ReturnURL?: string;
+};
+
+/**
+ * Decrypted response Data of b2cAllowanceByCollegiate (/B2CInvoice/AllowanceByCollegiate). Success RtnCode: 1.
+ */
+export type B2cAllowanceByCollegiateResult = {
+    /**
+     * 1 = accepted and waiting for the buyer's consent (the allowance is not issued yet); anything else = failure.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The pending allowance's number; empty when the request failed. Keep it to cancel it.
+     */
+    IA_Allow_No?: string;
+    /**
+     * The invoice's number; empty when the request failed.
+     */
+    IA_Invoice_No?: string;
+    /**
+     * When the pending allowance was created, yyyy-MM-dd HH:mm:ss.
+     */
+    IA_TempDate?: string;
+    /**
+     * The consent deadline, yyyy-MM-dd HH:mm:ss (72 hours after IA_TempDate).
+     */
+    IA_TempExpireDate?: string;
+    /**
+     * The invoice's remaining allowable amount after this allowance.
+     */
+    IA_Remain_Allowance_Amt?: number;
+};
+
+/**
+ * ECPay's notice that the buyer answered an online allowance The form ECPay POSTs to the request's ReturnURL.
+ */
+export type B2cAllowanceByCollegiateNotification = {
+    /**
+     * 1 = the buyer agreed and the allowance is in force; anything else = it is not.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message.
+     */
+    RtnMsg?: string;
+    /**
+     * The allowance number.
+     */
+    IA_Allow_No?: string;
+    /**
+     * The invoice the allowance is for.
+     */
+    IA_Invoice_No?: string;
+    /**
+     * When the allowance came into force, yyyy-MM-dd HH:mm:ss.
+     */
+    IA_Date?: string;
+    /**
+     * The invoice's remaining allowable amount.
+     */
+    IIS_Remain_Allowance_Amt?: number;
+    /**
+     * ECPay's MD5 check value over the other fields, with the merchant's HashKey and HashIV.
+     */
+    CheckMacValue?: string;
+};
+
+/**
+ * Decrypted request Data of b2cAllowanceInvalid (/B2CInvoice/AllowanceInvalid).
+ */
+export type B2cAllowanceInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice the allowance belongs to, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The allowance to void (Allowance's IA_Allow_No, 16 digits).
+     */
+    AllowanceNo: string;
+    /**
+     * The reason for the void (作廢原因), at most 20 characters.
+     */
+    Reason: string;
+};
+
+/**
+ * Decrypted response Data of b2cAllowanceInvalid (/B2CInvoice/AllowanceInvalid). Success RtnCode: 1.
+ */
+export type B2cAllowanceInvalidResult = {
+    /**
+     * 1 = the allowance is voided; anything else = failure (2000063 = already voided).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice's number.
+     */
+    IA_Invoice_No?: string;
+};
+
+/**
+ * Decrypted request Data of b2cAllowanceInvalidByCollegiate (/B2CInvoice/AllowanceInvalidByCollegiate).
+ */
+export type B2cAllowanceInvalidByCollegiatePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice the online allowance belongs to, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The pending allowance (AllowanceByCollegiate's IA_Allow_No).
+     */
+    AllowanceNo: string;
+    /**
+     * The reason for the cancellation, at most 20 characters.
+     */
+    Reason: string;
+    /**
+     * The operator's name (操作者). Only ECPay's .NET SDK has it; harmless to leave out.
+     */
+    CreateUser?: string;
+};
+
+/**
+ * Decrypted response Data of b2cAllowanceInvalidByCollegiate (/B2CInvoice/AllowanceInvalidByCollegiate). Success RtnCode: 1.
+ */
+export type B2cAllowanceInvalidByCollegiateResult = {
+    /**
+     * 1 = cancelled; anything else = failure (5070250 = the buyer has already agreed).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice's number.
+     */
+    IA_Invoice_No?: string;
+};
+
+/**
+ * Decrypted request Data of b2cCancelDelayIssue (/B2CInvoice/CancelDelayIssue).
+ */
+export type B2cCancelDelayIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The transaction number (交易單號) the invoice was stored with by DelayIssue.
+     */
+    Tsr: string;
+};
+
+/**
+ * Decrypted response Data of b2cCancelDelayIssue (/B2CInvoice/CancelDelayIssue). Success RtnCode: 1.
+ */
+export type B2cCancelDelayIssueResult = {
+    /**
+     * 1 = cancelled; anything else = failure (5070305 = unknown or already cancelled Tsr).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
  * Decrypted request Data of b2cDelayIssue (/B2CInvoice/DelayIssue).
  */
 export type B2cDelayIssuePayload = {
@@ -667,6 +1039,164 @@ export type B2cEditDelayIssueResult = {
 };
 
 /**
+ * Decrypted request Data of b2cGetAllowanceList (/B2CInvoice/GetAllowanceList).
+ */
+export type B2cGetAllowanceListPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * How to search; 0 by AllowanceNo, 1 by InvoiceNo and the invoice's issue date, 2 by InvoiceNo and the allowance date.
+     */
+    SearchType: '0' | '1' | '2';
+    /**
+     * The allowance number (16 digits, e.g. 2019091719477262). Required when SearchType is 0; ignored otherwise.
+     */
+    AllowanceNo?: string;
+    /**
+     * The invoice number. Required when SearchType is 1 or 2; ignored otherwise.
+     */
+    InvoiceNo?: string;
+    /**
+     * SearchType 1 the invoice's issue date, SearchType 2 the allowance date; yyyy-MM-dd or yyyy/MM/dd, a trailing time accepted. Required when SearchType is 1 or 2.
+     */
+    Date?: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetAllowanceList (/B2CInvoice/GetAllowanceList). Success RtnCode: 1.
+ */
+export type B2cGetAllowanceListResult = {
+    /**
+     * 1 = success; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * One entry per allowance found.
+     */
+    AllowanceInfo?: Array<{
+        /**
+         * Allowance number.
+         */
+        IA_Allow_No?: string;
+        /**
+         * How the buyer was notified; S SMS, E e-mail, A both, N none. Documented values: "S", "E", "A", "N".
+         */
+        IA_Check_Send_Mail?: string;
+        /**
+         * Allowance time, yyyy-MM-dd HH:mm:ss.
+         */
+        IA_Date?: string;
+        /**
+         * The IP address the allowance was made from.
+         */
+        IA_IP?: string;
+        /**
+         * Buyer's business ID; "0000000000" means none.
+         */
+        IA_Identifier?: string;
+        /**
+         * 1 voided, 0 in force. What AllowanceInvalid's recovery reads. Documented values: "0", "1".
+         */
+        IA_Invalid_Status?: string;
+        /**
+         * The invoice's issue time.
+         */
+        IA_Invoice_Issue_Date?: string;
+        /**
+         * Invoice number.
+         */
+        IA_Invoice_No?: string;
+        /**
+         * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+         */
+        IA_Mer_ID?: string;
+        /**
+         * The e-mail address(es) notified.
+         */
+        IA_Send_Mail?: string;
+        /**
+         * The phone number notified.
+         */
+        IA_Send_Phone?: string;
+        /**
+         * Tax of the allowance.
+         */
+        IA_Tax_Amount?: number;
+        /**
+         * Tax type; 1 taxable, 2 zero-rated, 3 tax-free, 4 special rate. Documented values: "1", "2", "3", "4".
+         */
+        IA_Tax_Type?: string;
+        /**
+         * Allowance amount without tax.
+         */
+        IA_Total_Amount?: number;
+        /**
+         * Allowance amount with tax (what Allowance's AllowanceAmount was).
+         */
+        IA_Total_Tax_Amount?: number;
+        /**
+         * Upload time to the Ministry of Finance.
+         */
+        IA_Upload_Date?: string;
+        /**
+         * 1 uploaded, 0 not yet. Documented values: "0", "1".
+         */
+        IA_Upload_Status?: string;
+        /**
+         * Customer name of the invoice.
+         */
+        IIS_Customer_Name?: string;
+        /**
+         * "1" = Shopee when the invoice came through it. Only the TS typings list it.
+         */
+        ChannelPartner?: string;
+        /**
+         * The allowance's lines.
+         */
+        Items?: Array<{
+            /**
+             * Line number.
+             */
+            ItemSeq?: number;
+            /**
+             * Item name.
+             */
+            ItemName?: string;
+            /**
+             * Quantity.
+             */
+            ItemCount?: number;
+            /**
+             * Unit.
+             */
+            ItemWord?: string;
+            /**
+             * Unit price.
+             */
+            ItemPrice?: number;
+            /**
+             * Tax of the line.
+             */
+            ItemRateAmt?: number;
+            /**
+             * Line tax type.
+             */
+            ItemTaxType?: string;
+            /**
+             * Line amount, tax included.
+             */
+            ItemAmount?: number;
+        }>;
+    }>;
+};
+
+/**
  * Decrypted request Data of b2cGetIssue (/B2CInvoice/GetIssue).
  */
 export type B2cGetIssuePayload = {
@@ -674,8 +1204,17 @@ export type B2cGetIssuePayload = {
      * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
      */
     MerchantID?: string;
+    /**
+     * The merchant's own order number the invoice was issued with (Issue's RelateNumber; ECPay compares it without regard to case). Give it, or InvoiceNo with InvoiceDate.
+     */
     RelateNumber?: string;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. Requires InvoiceDate.
+     */
     InvoiceNo?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (yyyy-MM-dd HH:mm:ss, or a T as ECPay's .NET SDK sends it) is accepted too. Required with InvoiceNo.
+     */
     InvoiceDate?: string;
 };
 
@@ -684,14 +1223,246 @@ export type B2cGetIssuePayload = {
  */
 export type B2cGetIssueResult = {
     /**
-     * ECPay's business result; the operation's success codes are listed with it, anything else is a failure.
+     * 1 = found (查詢成功); anything else = failure (RtnMsg says why).
      */
     RtnCode: number;
     /**
      * ECPay's message for RtnCode, often in Chinese; kept verbatim.
      */
     RtnMsg: string;
+    /**
+     * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+     */
+    IIS_Mer_ID?: string;
+    /**
+     * The channel the invoice came through, "1" = Shopee, when Issue set it. Only the TS typings list it; not in ECPay's .NET SDK result.
+     */
+    ChannelPartner?: string;
+    /**
+     * Invoice number.
+     */
     IIS_Number?: string;
+    /**
+     * The merchant's RelateNumber.
+     */
+    IIS_Relate_Number?: string;
+    /**
+     * The merchant's customer number.
+     */
+    IIS_Customer_ID?: string;
+    /**
+     * Buyer's business ID (統一編號); "0000000000" (ten zeros) means none.
+     */
+    IIS_Identifier?: string;
+    /**
+     * Customer name.
+     */
+    IIS_Customer_Name?: string;
+    /**
+     * Customer address.
+     */
+    IIS_Customer_Addr?: string;
+    /**
+     * Customer phone.
+     */
+    IIS_Customer_Phone?: string;
+    /**
+     * Customer e-mail.
+     */
+    IIS_Customer_Email?: string;
+    /**
+     * Customs clearance for zero-rated invoices; 1 not through customs, 2 through customs, empty otherwise. Documented values: "", "1", "2".
+     */
+    IIS_Clearance_Mark?: string;
+    /**
+     * Invoice type; 07 general tax, 08 special tax. Documented values: "07", "08".
+     */
+    IIS_Type?: string;
+    /**
+     * B2B when the invoice was issued with a buyer's business ID, B2C otherwise. Documented values: "B2B", "B2C".
+     */
+    IIS_Category?: string;
+    /**
+     * Tax type; 1 taxable, 2 zero-rated, 3 tax-free, 4 taxable at a special rate, 9 mixed. Documented values: "1", "2", "3", "4", "9".
+     */
+    IIS_Tax_Type?: string;
+    /**
+     * Special tax category 0..8 (0 when TaxType is 1, 2 or 9; 8 for tax-free).
+     */
+    SpecialTaxType?: number;
+    /**
+     * Tax rate with 3 decimals, e.g. 0.050.
+     */
+    IIS_Tax_Rate?: number;
+    /**
+     * Tax amount; 0 when the invoice has no business ID (the tax is inside the amount).
+     */
+    IIS_Tax_Amount?: number;
+    /**
+     * Invoice amount, tax included. May exceed 2^31 (12 digits since MIG 4.0).
+     */
+    IIS_Sales_Amount?: number;
+    /**
+     * Invoice check code.
+     */
+    IIS_Check_Number?: string;
+    /**
+     * Carrier; empty none, 1 ECPay carrier, 2 citizen digital certificate, 3 mobile barcode, 4 EasyCard, 5 iPass. Documented values: "", "1", "2", "3", "4", "5".
+     */
+    IIS_Carrier_Type?: string;
+    /**
+     * Carrier number; for carriers 4 and 5 the card's visible code, never the hidden one.
+     */
+    IIS_Carrier_Num?: string;
+    /**
+     * Donation code (捐贈碼) when the invoice was donated.
+     */
+    IIS_Love_Code?: string;
+    /**
+     * The IP address the invoice was issued from.
+     */
+    IIS_IP?: string;
+    /**
+     * Issue time, yyyy-MM-dd HH:mm:ss.
+     */
+    IIS_Create_Date?: string;
+    /**
+     * 1 issued, 0 cancelled (註銷). Documented values: "0", "1".
+     */
+    IIS_Issue_Status?: string;
+    /**
+     * 1 voided (作廢), 0 not voided. What Invalid's recovery reads. Documented values: "0", "1".
+     */
+    IIS_Invalid_Status?: string;
+    /**
+     * 1 uploaded to the Ministry of Finance, 0 not yet. Documented values: "0", "1".
+     */
+    IIS_Upload_Status?: string;
+    /**
+     * Upload time, yyyy-MM-dd HH:mm:ss; empty before the upload.
+     */
+    IIS_Upload_Date?: string;
+    /**
+     * The Ministry's answer to the upload; C accepted, E error, G waiting for the Ministry, P uploading, empty before the upload. Documented values: "", "C", "E", "G", "P".
+     */
+    IIS_Turnkey_Status?: string;
+    /**
+     * The amount that can still be allowed (折讓) on this invoice.
+     */
+    IIS_Remain_Allowance_Amt?: number;
+    /**
+     * 1 printed, 0 not printed. Documented values: "0", "1".
+     */
+    IIS_Print_Flag?: string;
+    /**
+     * Prize draw; empty not drawn yet or not eligible (a donated invoice), 0 no prize, 1 won, X has a business ID. Documented values: "", "0", "1", "X".
+     */
+    IIS_Award_Flag?: string;
+    /**
+     * Prize tier 0..12 (9-12 are cloud-invoice prizes); empty when not drawn.
+     */
+    IIS_Award_Type?: string;
+    /**
+     * The invoice's lines.
+     */
+    Items?: Array<{
+        /**
+         * Line number.
+         */
+        ItemSeq?: number;
+        /**
+         * Item name.
+         */
+        ItemName?: string;
+        /**
+         * Quantity.
+         */
+        ItemCount?: number;
+        /**
+         * Unit.
+         */
+        ItemWord?: string;
+        /**
+         * Unit price, tax included.
+         */
+        ItemPrice?: number;
+        /**
+         * Line tax type (1 taxable, 2 zero-rated, 3 tax-free); empty unless the invoice is mixed.
+         */
+        ItemTaxType?: string;
+        /**
+         * Line amount, tax included.
+         */
+        ItemAmount?: number;
+        /**
+         * Line remark (120 characters since MIG 4.0; O'Pay's table says 40).
+         */
+        ItemRemark?: string;
+    }>;
+    /**
+     * The invoice's 4-digit random number.
+     */
+    IIS_Random_Number?: string;
+    /**
+     * Invoice remark.
+     */
+    InvoiceRemark?: string;
+    /**
+     * Barcode content for printing the invoice on a POS (POS vendors only).
+     */
+    PosBarCode?: string;
+    /**
+     * Left QR code content (POS vendors only; needs a seed set up with ECPay).
+     */
+    QRCode_Left?: string;
+    /**
+     * Right QR code content (POS vendors only; the QR codes show the first 2 lines only).
+     */
+    QRCode_Right?: string;
+    /**
+     * Zero-tax-rate reason 71..79 (added by O'Pay V1.5.0, 2025-08, and ECPay's 2025 SDK).
+     */
+    ZeroTaxRateReason?: string;
+};
+
+/**
+ * Decrypted request Data of b2cInvalid (/B2CInvoice/Invalid).
+ */
+export type B2cInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to void, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (yyyy-MM-dd HH:mm:ss, as Odoo sends it in production, or a T as ECPay's .NET SDK sends it) is accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * The reason for the void (作廢原因), at most 20 characters.
+     */
+    Reason: string;
+};
+
+/**
+ * Decrypted response Data of b2cInvalid (/B2CInvoice/Invalid). Success RtnCode: 1.
+ */
+export type B2cInvalidResult = {
+    /**
+     * 1 = voided; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The voided invoice's number; empty when the void failed.
+     */
+    InvoiceNo?: string;
 };
 
 /**
@@ -1174,6 +1945,86 @@ export type B2bMaintainMerchantCustomerDataResponses = {
 
 export type B2bMaintainMerchantCustomerDataResponse = B2bMaintainMerchantCustomerDataResponses[keyof B2bMaintainMerchantCustomerDataResponses];
 
+export type B2cAllowanceData = {
+    body: B2cAllowancePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/Allowance';
+};
+
+export type B2cAllowanceResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cAllowanceResult;
+};
+
+export type B2cAllowanceResponse = B2cAllowanceResponses[keyof B2cAllowanceResponses];
+
+export type B2cAllowanceByCollegiateData = {
+    body: B2cAllowanceByCollegiatePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/AllowanceByCollegiate';
+};
+
+export type B2cAllowanceByCollegiateResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cAllowanceByCollegiateResult;
+};
+
+export type B2cAllowanceByCollegiateResponse = B2cAllowanceByCollegiateResponses[keyof B2cAllowanceByCollegiateResponses];
+
+export type B2cAllowanceInvalidData = {
+    body: B2cAllowanceInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/AllowanceInvalid';
+};
+
+export type B2cAllowanceInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cAllowanceInvalidResult;
+};
+
+export type B2cAllowanceInvalidResponse = B2cAllowanceInvalidResponses[keyof B2cAllowanceInvalidResponses];
+
+export type B2cAllowanceInvalidByCollegiateData = {
+    body: B2cAllowanceInvalidByCollegiatePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/AllowanceInvalidByCollegiate';
+};
+
+export type B2cAllowanceInvalidByCollegiateResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cAllowanceInvalidByCollegiateResult;
+};
+
+export type B2cAllowanceInvalidByCollegiateResponse = B2cAllowanceInvalidByCollegiateResponses[keyof B2cAllowanceInvalidByCollegiateResponses];
+
+export type B2cCancelDelayIssueData = {
+    body: B2cCancelDelayIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/CancelDelayIssue';
+};
+
+export type B2cCancelDelayIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cCancelDelayIssueResult;
+};
+
+export type B2cCancelDelayIssueResponse = B2cCancelDelayIssueResponses[keyof B2cCancelDelayIssueResponses];
+
 export type B2cDelayIssueData = {
     body: B2cDelayIssuePayload;
     path?: never;
@@ -1206,6 +2057,22 @@ export type B2cEditDelayIssueResponses = {
 
 export type B2cEditDelayIssueResponse = B2cEditDelayIssueResponses[keyof B2cEditDelayIssueResponses];
 
+export type B2cGetAllowanceListData = {
+    body: B2cGetAllowanceListPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetAllowanceList';
+};
+
+export type B2cGetAllowanceListResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetAllowanceListResult;
+};
+
+export type B2cGetAllowanceListResponse = B2cGetAllowanceListResponses[keyof B2cGetAllowanceListResponses];
+
 export type B2cGetIssueData = {
     body: B2cGetIssuePayload;
     path?: never;
@@ -1221,6 +2088,22 @@ export type B2cGetIssueResponses = {
 };
 
 export type B2cGetIssueResponse = B2cGetIssueResponses[keyof B2cGetIssueResponses];
+
+export type B2cInvalidData = {
+    body: B2cInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/Invalid';
+};
+
+export type B2cInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cInvalidResult;
+};
+
+export type B2cInvalidResponse = B2cInvalidResponses[keyof B2cInvalidResponses];
 
 export type B2cIssueData = {
     body: B2cIssuePayload;

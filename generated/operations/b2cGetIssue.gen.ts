@@ -5,7 +5,7 @@ import { b2cGetIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetIssuePayload } from "../hey-api/types.gen.ts";
 
 /**
- * Look up an issued invoice (stub)
+ * Query one issued B2C invoice with all its details
  *
  * POST /B2CInvoice/GetIssue: what the runtime needs to call it, from spec/openapi.yaml.
  */
@@ -33,12 +33,31 @@ export const b2cGetIssue: OperationSpec<B2cGetIssuePayload> = {
       },
       "InvoiceNo": {
         "type": "string",
-        "maxLength": 10
+        "maxLength": 10,
+        "format": "invoice-number"
       },
       "InvoiceDate": {
         "type": "string",
+        "maxLength": 20,
         "format": "ecpay-date"
       }
+    },
+    "anyOf": [
+      {
+        "required": [
+          "RelateNumber"
+        ]
+      },
+      {
+        "required": [
+          "InvoiceNo"
+        ]
+      }
+    ],
+    "dependentRequired": {
+      "InvoiceNo": [
+        "InvoiceDate"
+      ]
     },
     "type": "object",
     "required": [
@@ -61,8 +80,237 @@ export const b2cGetIssue: OperationSpec<B2cGetIssuePayload> = {
         "maxLength": 200,
         "default": ""
       },
-      "IIS_Number": {
+      "IIS_Mer_ID": {
+        "type": "string",
+        "maxLength": 10
+      },
+      "ChannelPartner": {
         "type": "string"
+      },
+      "IIS_Number": {
+        "type": "string",
+        "maxLength": 10
+      },
+      "IIS_Relate_Number": {
+        "type": "string",
+        "maxLength": 50
+      },
+      "IIS_Customer_ID": {
+        "type": "string",
+        "maxLength": 20
+      },
+      "IIS_Identifier": {
+        "type": "string",
+        "maxLength": 10
+      },
+      "IIS_Customer_Name": {
+        "type": "string",
+        "maxLength": 60
+      },
+      "IIS_Customer_Addr": {
+        "type": "string",
+        "maxLength": 100
+      },
+      "IIS_Customer_Phone": {
+        "type": "string",
+        "maxLength": 20
+      },
+      "IIS_Customer_Email": {
+        "type": "string",
+        "maxLength": 80
+      },
+      "IIS_Clearance_Mark": {
+        "type": "string",
+        "enum": [
+          "",
+          "1",
+          "2"
+        ]
+      },
+      "IIS_Type": {
+        "type": "string",
+        "enum": [
+          "07",
+          "08"
+        ]
+      },
+      "IIS_Category": {
+        "type": "string",
+        "maxLength": 10,
+        "enum": [
+          "B2B",
+          "B2C"
+        ]
+      },
+      "IIS_Tax_Type": {
+        "type": "string",
+        "enum": [
+          "1",
+          "2",
+          "3",
+          "4",
+          "9"
+        ]
+      },
+      "SpecialTaxType": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 8
+      },
+      "IIS_Tax_Rate": {
+        "type": "number"
+      },
+      "IIS_Tax_Amount": {
+        "type": "integer"
+      },
+      "IIS_Sales_Amount": {
+        "type": "integer"
+      },
+      "IIS_Check_Number": {
+        "type": "string",
+        "maxLength": 4
+      },
+      "IIS_Carrier_Type": {
+        "type": "string",
+        "enum": [
+          "",
+          "1",
+          "2",
+          "3",
+          "4",
+          "5"
+        ]
+      },
+      "IIS_Carrier_Num": {
+        "type": "string",
+        "maxLength": 64
+      },
+      "IIS_Love_Code": {
+        "type": "string",
+        "maxLength": 7
+      },
+      "IIS_IP": {
+        "type": "string",
+        "maxLength": 20
+      },
+      "IIS_Create_Date": {
+        "type": "string",
+        "maxLength": 20
+      },
+      "IIS_Issue_Status": {
+        "type": "string",
+        "enum": [
+          "0",
+          "1"
+        ]
+      },
+      "IIS_Invalid_Status": {
+        "type": "string",
+        "enum": [
+          "0",
+          "1"
+        ]
+      },
+      "IIS_Upload_Status": {
+        "type": "string",
+        "enum": [
+          "0",
+          "1"
+        ]
+      },
+      "IIS_Upload_Date": {
+        "type": "string",
+        "maxLength": 20
+      },
+      "IIS_Turnkey_Status": {
+        "type": "string",
+        "enum": [
+          "",
+          "C",
+          "E",
+          "G",
+          "P"
+        ]
+      },
+      "IIS_Remain_Allowance_Amt": {
+        "type": "integer"
+      },
+      "IIS_Print_Flag": {
+        "type": "string",
+        "enum": [
+          "0",
+          "1"
+        ]
+      },
+      "IIS_Award_Flag": {
+        "type": "string",
+        "enum": [
+          "",
+          "0",
+          "1",
+          "X"
+        ]
+      },
+      "IIS_Award_Type": {
+        "type": "string",
+        "maxLength": 2
+      },
+      "Items": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "ItemSeq": {
+              "type": "integer"
+            },
+            "ItemName": {
+              "type": "string",
+              "maxLength": 500
+            },
+            "ItemCount": {
+              "type": "number"
+            },
+            "ItemWord": {
+              "type": "string",
+              "maxLength": 6
+            },
+            "ItemPrice": {
+              "type": "number"
+            },
+            "ItemTaxType": {
+              "type": "string",
+              "maxLength": 1
+            },
+            "ItemAmount": {
+              "type": "number"
+            },
+            "ItemRemark": {
+              "type": "string",
+              "maxLength": 120
+            }
+          }
+        }
+      },
+      "IIS_Random_Number": {
+        "type": "string",
+        "maxLength": 4
+      },
+      "InvoiceRemark": {
+        "type": "string",
+        "maxLength": 200
+      },
+      "PosBarCode": {
+        "type": "string"
+      },
+      "QRCode_Left": {
+        "type": "string"
+      },
+      "QRCode_Right": {
+        "type": "string"
+      },
+      "ZeroTaxRateReason": {
+        "type": "string",
+        "maxLength": 2
       }
     }
   },
