@@ -1,33 +1,53 @@
-// `make demo`: the main job end to end. Starts the Prism mock, calls all five operations through the public API
-// with ECPay's public stage credentials, prints each decrypted result, and stops the mock.
+// `make demo`: the main job end to end. Starts the Prism mock, then, through the public API with ECPay's public
+// stage credentials: issues an invoice, looks it up, voids it, makes an allowance, reads a callback form, and shows
+// what a caller catches when ECPay says no or when nothing reaches it. Stops the mock.
 import { inspect } from 'node:util';
-import { createEinvoiceClient, EcpayError, STAGE_CREDENTIALS } from './index.ts';
+import { createEinvoiceClient, EcpayError, EcpayValidationError, STAGE_CREDENTIALS } from './index.ts';
 import { startMock } from './mock.ts';
+
+const show = (title: string, value: unknown) => console.log(`${title}\n${inspect(value, { depth: 5, colors: process.stdout.isTTY })}\n`);
 
 const mock = await startMock({ port: 0 });
 console.log(`Prism mock of ECPay started on ${mock.url} (pid ${mock.pid})\n`);
 try {
   const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: mock.url } });
-  const calls: [string, () => Promise<unknown>][] = [
-    ['b2c.updateInvoiceWordStatus', () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 })],
-    ['b2c.triggerIssue', () => einvoice.b2c.triggerIssue({ Tsr: '201909170001', PayType: '2' })],
-    ['b2b.getInvoiceWordSetting', () => einvoice.b2b.getInvoiceWordSetting({ InvoiceYear: '109', InvoiceTerm: 1, UseStatus: 1, InvoiceCategory: '3' })],
-    ['b2b.getInvalid', () => einvoice.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: '2019-08-31' })],
-    ['b2b.maintainMerchantCustomerData', () => einvoice.b2b.maintainMerchantCustomerData({
-      Action: 'Add', Identifier: '53538851', type: '2', CompanyName: '綠界科技 EcPay', TradingSlang: '123',
-      ExchangeMode: '1', EmailAddress: 'abc@pay.com.tw;def@pay.com.tw',
-    })],
-  ];
-  for (const [name, call] of calls) {
-    console.log(`einvoice.${name}(...) ->`);
-    console.log(inspect(await call(), { depth: 5, colors: process.stdout.isTTY }), '\n');
-  }
-  // One failure too, to show what a caller catches: the mock's business-failure example for TriggerIssue.
+
+  const issued = await einvoice.b2c.issue({
+    RelateNumber: 'ORDER20260102001', CustomerEmail: 'buyer@example.com.tw', Print: '0', Donation: '0', CarrierType: '1',
+    TaxType: '1', SalesAmount: 100, InvType: '07',
+    Items: [{ ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 }],
+  });
+  show('einvoice.b2c.issue(...) ->', issued);
+
+  const found = await einvoice.b2c.getIssue({ RelateNumber: 'ORDER20260102001' });
+  show('einvoice.b2c.getIssue({ RelateNumber }) ->', found);
+
+  const voided = await einvoice.b2c.invalid({ InvoiceNo: issued.InvoiceNo, InvoiceDate: issued.InvoiceDate ?? '2026-01-02', Reason: '訂單取消' });
+  show('einvoice.b2c.invalid({ InvoiceNo, InvoiceDate, Reason }) ->', voided);
+
+  const allowance = await einvoice.b2c.allowance({
+    InvoiceNo: issued.InvoiceNo, InvoiceDate: '2026-01-02', AllowanceNotify: 'E', NotifyMail: 'buyer@example.com.tw', AllowanceAmount: 30,
+    Items: [{ ItemSeq: 1, ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 30, ItemAmount: 30 }],
+  });
+  show('einvoice.b2c.allowance(...) ->', allowance);
+
+  // A callback form as ECPay POSTs it, read and answered in one line each.
+  const notice = einvoice.callbacks.b2cAllowanceByCollegiateReturn(
+    'RtnCode=1&RtnMsg=&IA_Allow_No=1909181313013546&IA_Invoice_No=UV11100019&IA_Date=2019-09-18+13%3A13%3A23' +
+      '&IIS_Remain_Allowance_Amt=0&CheckMacValue=50A276E71DAE26343013958B405EEEA0',
+  );
+  show(`einvoice.callbacks.b2cAllowanceByCollegiateReturn(body) -> answer "${notice.reply}"`, notice);
+
+  // What callers catch: ECPay saying no (the mock's business-failure example), and a payload refused before sending.
   await einvoice.b2c.triggerIssue({ Tsr: '201909170001', PayType: '2' }, { headers: { Prefer: 'example=businessFailure' } }).catch((e: unknown) => {
     if (!(e instanceof EcpayError)) throw e;
-    console.log(`A failure, as a caller sees it (Prefer: example=businessFailure):\n${e.name}: ${e.message}\n`);
+    console.log(`A failure ECPay reports (Prefer: example=businessFailure):\n${e.name}: ${e.message}\n`);
   });
-  console.log('All five operations answered through the encrypted envelope.');
+  await einvoice.b2c.issue({ RelateNumber: 'R2', Print: '1', Donation: '1', TaxType: '2', SalesAmount: 10, InvType: '07', Items: [] } as never).catch((e: unknown) => {
+    if (!(e instanceof EcpayValidationError)) throw e;
+    console.log(`A payload refused before sending, every problem at once:\n${e.issues.map((i) => `  ${i.message}`).join('\n')}\n`);
+  });
+  console.log('Every call went through the encrypted envelope to the mock and back.');
 } finally {
   await mock.stop();
   console.log(`Prism mock (pid ${mock.pid}) stopped.`);
