@@ -20,6 +20,7 @@ import { b2cUpdateInvoiceWordStatus } from "./operations/b2cUpdateInvoiceWordSta
 import { b2cVoidWithReIssue } from "./operations/b2cVoidWithReIssue.gen.ts";
 import type { CallbackBody, CallbackNotice } from "../src/callbacks.ts";
 import type { PagedOperation } from "../src/paging.ts";
+import type { PdfFile } from "../src/transport.ts";
 import type { B2bGetInvalidPayload, B2bGetInvalidResult, B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult, B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult, B2cAllowancePayload, B2cAllowanceResult, B2cAllowanceByCollegiatePayload, B2cAllowanceByCollegiateResult, B2cAllowanceByCollegiateNotification, B2cAllowanceInvalidPayload, B2cAllowanceInvalidResult, B2cAllowanceInvalidByCollegiatePayload, B2cAllowanceInvalidByCollegiateResult, B2cCancelDelayIssuePayload, B2cCancelDelayIssueResult, B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification, B2cEditDelayIssuePayload, B2cEditDelayIssueResult, B2cGetAllowanceListPayload, B2cGetAllowanceListResult, B2cGetIssuePayload, B2cGetIssueResult, B2cInvalidPayload, B2cInvalidResult, B2cIssuePayload, B2cIssueResult, B2cTriggerIssuePayload, B2cTriggerIssueResult, B2cUpdateInvoiceWordStatusPayload, B2cUpdateInvoiceWordStatusResult, B2cVoidWithReIssuePayload, B2cVoidWithReIssueResult } from "./hey-api/types.gen.ts";
 
 /** Per-product envelope facts (spec root, x-ecpay-products). */

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
 import { operations, products, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
 import { readCallback, type CallbackBody } from './callbacks.ts';
+import { RateLimiter } from './limiter.ts';
 import { itemsOf, pagesOf } from './paging.ts';
 import { createAesKey, type AesKey } from './codec.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
@@ -69,6 +70,11 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
     retry: { ...DEFAULT_RETRY, ...config.retry },
     random: Math.random,
     debug: config.debug,
+    limiters: new Map(
+      Object.values(operations)
+        .filter((op) => op.rateLimit)
+        .map((op) => [op.operationId, new RateLimiter(op.rateLimit!.calls, op.rateLimit!.seconds)]),
+    ),
   };
   const newRqId = config.randomUUID ?? randomUUID;
 
@@ -95,7 +101,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
         bodySerializer: skipSerialisation,
         fetch: exchange.fetch,
         // The generated client parses the wire answer; its transformer hands back the result the exchange read.
-        parseAs: 'json',
+        parseAs: op.answer === 'pdf' ? 'arrayBuffer' : 'json',
         responseTransformer: async () => exchange.answer!.result,
         throwOnError: true,
         ...(options.headers ? { headers: options.headers } : {}),

@@ -40,6 +40,10 @@ export function envelopeBody(call: OutgoingCall, timestampSeconds: number): stri
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const TAIPEI_OFFSET_SECONDS = 8 * 3600; // UTC+8 all year: Taiwan has no daylight saving time.
+
+/** yyyy-MM-dd in Taiwan of a Unix time in seconds. */
+export const taipeiDate = (seconds: number) => new Date((seconds + TAIPEI_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
 /** ECPay writes some numbers as strings ("1"); judge them by their value. */
 const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v);
 /** ...and some strings as numbers (the .NET SDK types MerchantID as a number). */
@@ -124,6 +128,7 @@ export function judgeResult(
   data: Record<string, unknown>,
   envelope: ResponseEnvelope,
   context: ErrorContext,
+  nowSeconds: number,
 ): { result: Record<string, unknown>; warnings: ValidationIssue[] } {
   // Keys in another case and numbers as strings are read first, so that "rtncode": "1" is judged as RtnCode 1.
   const result = normaliseResult(op.result, data);
@@ -132,7 +137,12 @@ export function judgeResult(
   if (!op.successCodes.includes(rtnCode)) {
     throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', data, envelope, context);
   }
+  if (op.answer === 'pdf') {
+    const message = '(answer): a success without the document; a document operation succeeds with the file itself';
+    throw new EcpayUnexpectedShapeError(data, [{ field: '(answer)', rule: 'pdf', message }], envelope, context);
+  }
   const read = withOutcome(op.outcomes, result);
+  if (op.recordsDate && read[op.recordsDate] === undefined) read[op.recordsDate] = taipeiDate(envelope.RpHeader?.Timestamp ?? nowSeconds);
   const { problems, warnings } = checkResult(op.result, read);
   if (op.outcomes && read.outcome === undefined) {
     const known = op.outcomes.map((o) => o.outcome).join(', ');

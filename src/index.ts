@@ -1,7 +1,7 @@
 // The package entry: the client factory, the error tree, and the plaintext types of every operation.
 export { createEinvoiceClient, ENVIRONMENTS, STAGE_CREDENTIALS } from './client.ts';
 export type { EinvoiceClient, EinvoiceClientConfig } from './client.ts';
-export type { DebugEvent, RetryPolicy } from './transport.ts';
+export type { DebugEvent, PdfFile, RetryPolicy } from './transport.ts';
 export type { CallOptions, EnvelopeResult, Operation, ResponseEnvelope } from './operation.ts';
 export type { EinvoiceCallbacks, EinvoiceOperations } from '../generated/operations.gen.ts';
 export type { CallbackBody, CallbackNotice } from './callbacks.ts';

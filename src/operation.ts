@@ -11,7 +11,7 @@ export interface SdkCallOptions<P> {
   body: P;
   bodySerializer: (body: unknown) => string;
   fetch: typeof globalThis.fetch;
-  parseAs: 'json';
+  parseAs: 'json' | 'arrayBuffer';
   responseTransformer: (data: unknown) => Promise<unknown>;
   throwOnError: true;
   headers?: Record<string, string>;
@@ -43,6 +43,10 @@ export interface OperationSpec<P = never> {
   answer?: 'plain' | 'pdf';
   /** B2B: the trading partner modes the operation applies to. */
   modes?: readonly ('exchange' | 'certification')[];
+  /** ECPay's documented call rate for this operation; the client spaces its attempts to fit. */
+  rateLimit?: { calls: number; seconds: number };
+  /** A result field ECPay leaves out that later calls need; the client records the Taipei date of the answer in it. */
+  recordsDate?: string;
   /** The decrypted request Data schema: every rule checked before anything is sent. */
   request: Schema;
   /** The decrypted result Data schema: what a success is read into. */

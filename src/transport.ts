@@ -13,7 +13,16 @@ import {
   type ValidationIssue,
 } from './errors.ts';
 import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
+import { RateLimiter, wait } from './limiter.ts';
 import { recoveryHint } from './recovery.ts';
+
+/** What a document operation (DownloadB2BPdf) resolves to on success. */
+export interface PdfFile {
+  contentType: string;
+  bytes: Uint8Array;
+  /** From Content-Disposition, when ECPay names the file. */
+  fileName?: string;
+}
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 2). */
@@ -46,6 +55,8 @@ export interface TransportConfig {
   timeoutMs: number;
   retry: RetryPolicy;
   random: () => number;
+  /** Per operationId, for operations with a documented call rate. */
+  limiters?: Map<string, RateLimiter>;
 }
 
 // Connection errors that prove nothing reached the server: safe to retry for every operation.
@@ -55,8 +66,8 @@ type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
 
 export interface Answer {
   envelope: ResponseEnvelope;
-  /** The typed result (a success: TransCode 1 and a success RtnCode). */
-  result: Record<string, unknown>;
+  /** The typed result (a success: TransCode 1 and a success RtnCode), or the file of a document operation. */
+  result: Record<string, unknown> | PdfFile;
   warnings: ValidationIssue[];
 }
 
@@ -89,13 +100,14 @@ export class Exchange {
       const delay = this.retryDelay(failure);
       if (delay === undefined) throw failure.error;
       this.config.debug?.({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
-      await sleep(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
+      await wait(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
     }
   };
 
   private async attempt(url: string, headers: Record<string, string>): Promise<Failure | undefined> {
     const { signal: userSignal } = this.options;
     if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, userSignal.reason));
+    await this.config.limiters?.get(this.op.operationId)?.take(userSignal, this.context(false));
     this.attempts += 1;
     const timeoutMs = this.options.timeoutMs ?? this.config.timeoutMs;
     const timer = new AbortController();
@@ -109,11 +121,11 @@ export class Exchange {
       rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
     });
     let response: Response;
-    let text: string;
+    let bytes: Uint8Array;
     try {
       response = await this.config.fetch(url, { method: 'POST', headers, body, signal });
       // The timeout covers the body too: a server that trickles forever is cut off.
-      text = await response.text();
+      bytes = new Uint8Array(await response.arrayBuffer());
     } catch (cause) {
       if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller', this.context(true, cause));
       if (timer.signal.aborted) {
@@ -128,6 +140,15 @@ export class Exchange {
     }
 
     this.config.debug?.({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
+    if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
+      // A document operation's success is the file itself; a failure still comes as an envelope.
+      const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      const file = { contentType: response.headers.get('content-type') ?? 'application/pdf', bytes, ...(fileName ? { fileName: decodeURIComponent(fileName) } : {}) };
+      this.answer = { envelope: { TransCode: 1 }, result: file, warnings: [] };
+      this.reply = answeredResponse(response, bytes);
+      return undefined;
+    }
+    const text = utf8.decode(bytes);
     if (!response.ok) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
       const rateLimited = response.status === 403 || response.status === 429;
@@ -140,12 +161,12 @@ export class Exchange {
       // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
       this.config.debug?.({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
     }
-    const { result, warnings } = judgeResult(this.op, data, envelope, this.context(false));
+    const { result, warnings } = judgeResult(this.op, data, envelope, this.context(false), Math.floor(this.config.now() / 1000));
     this.answer = { envelope, result, warnings };
     if (warnings.length) {
       this.config.debug?.({ type: 'result-warnings', operation: this.op.operationId, warnings: warnings.map(({ field, rule }) => ({ field, rule })) });
     }
-    this.reply = answeredResponse(response, text);
+    this.reply = answeredResponse(response, bytes);
     return undefined;
   }
 
@@ -176,7 +197,8 @@ export class Exchange {
  * A Response over a body already read (within the timeout): what the generated client parses and its response
  * interceptors see. Building a real Response would wrap the text in a web stream only to read it back at once.
  */
-function answeredResponse(response: Response, text: string): Response {
+function answeredResponse(response: Response, bytes: Uint8Array): Response {
+  const text = () => utf8.decode(bytes);
   const read = {
     ok: response.ok,
     status: response.status,
@@ -186,11 +208,19 @@ function answeredResponse(response: Response, text: string): Response {
     redirected: response.redirected,
     type: response.type,
     bodyUsed: false,
-    text: async () => text,
-    json: async () => JSON.parse(text) as unknown,
+    text: async () => text(),
+    json: async () => JSON.parse(text()) as unknown,
+    arrayBuffer: async () => bytes.slice().buffer,
     clone: () => read,
   };
   return read as unknown as Response;
+}
+
+const utf8 = new TextDecoder();
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // %PDF
+
+function isPdf(response: Response, bytes: Uint8Array): boolean {
+  return /pdf/i.test(response.headers.get('content-type') ?? '') || PDF_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -211,19 +241,4 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, context: ErrorContext): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new EcpayAbortError('cancelled by the caller while waiting to retry', context));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new EcpayAbortError('cancelled by the caller while waiting to retry', context));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -95,9 +95,9 @@ function collectFacts(unified: JsonObject, generated: GeneratedNames): Operation
           : { safe: Boolean(retry.safe) },
         ...(op['x-ecpay-recovery'] ? { recovery: op['x-ecpay-recovery'] as JsonObject } : {}),
         extras: Object.fromEntries(
-          (['outcomes', 'paging', 'answer', 'modes'] as const)
+          (['outcomes', 'paging', 'answer', 'modes', 'rate-limit', 'records-date'] as const)
             .filter((key) => op[`x-ecpay-${key}`] !== undefined)
-            .map((key): [string, Json] => [key, key === 'outcomes' ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! })) : op[`x-ecpay-${key}`]!]),
+            .map((key): [string, Json] => [key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), key === 'outcomes' ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! })) : op[`x-ecpay-${key}`]!]),
         ),
         callbacks: Object.entries((op.callbacks ?? {}) as JsonObject).map(([name, expressions]) => {
           const post = Object.values(expressions as JsonObject)[0] as JsonObject;
@@ -165,6 +165,7 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
   for (const o of ops) file.addImportDeclaration({ moduleSpecifier: `./operations/${o.operationId}.gen.ts`, namedImports: [o.operationId] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/callbacks.ts', namedImports: ['CallbackBody', 'CallbackNotice'] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/paging.ts', namedImports: ['PagedOperation'] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/transport.ts', namedImports: ['PdfFile'] });
   file.addImportDeclaration({
     isTypeOnly: true,
     moduleSpecifier: './hey-api/types.gen.ts',
@@ -207,7 +208,9 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
           const paging = o.extras.paging as JsonObject | undefined;
           const type = paging
             ? `PagedOperation<${o.payloadType}, ${o.resultType}, NonNullable<${o.resultType}[${JSON.stringify(paging.items)}]>[number]>`
-            : `Operation<${o.payloadType}, ${o.resultType}>`;
+            : o.extras.answer === 'pdf'
+              ? `Operation<${o.payloadType}, PdfFile>`
+              : `Operation<${o.payloadType}, ${o.resultType}>`;
           return `${doc}\n${o.method}: ${type};`;
         })
         .join('\n')}\n}`,

@@ -14,6 +14,9 @@ const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}
 // Names the generator derives from an operationId (XxxData, XxxResponse, ...) must not be taken by a component.
 const GENERATOR_SUFFIXES = ['Data', 'Response', 'Responses', 'Error', 'Errors'];
 
+// The smallest PDF the mock serves for a document operation's success.
+const EXAMPLE_PDF = '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n';
+
 // A stable UUID v4 for the B2B examples, so the committed spec does not change from one build to the next.
 const EXAMPLE_RQID = '3f9c2a6e-8d41-4b7a-9e25-6c1d0b8f4a73';
 
@@ -114,6 +117,20 @@ function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: O
     type: 'object',
     description: `Decrypted response Data of ${op.enrich.operationId} (${op.enrich.path}). Success RtnCode: ${op.enrich.successCodes.join(' or ')}.`,
   };
+  if (op.enrich.recordsDate) {
+    const name = op.enrich.recordsDate;
+    if (name in (schema.properties as JsonObject)) throw new Error(`spec/operations/${op.dir}: recordsDate names ${name}, which the result already declares`);
+    (schema.properties as JsonObject)[name] = {
+      type: 'string',
+      format: 'ecpay-date',
+      description:
+        `Recorded by the client: ECPay's answer has no ${name}, though later calls need it. The Taipei date of ECPay's ` +
+        "answer by ECPay's own clock (RpHeader.Timestamp; this machine's clock without one): the invoice's date, unless " +
+        'ECPay issued it within a second of midnight. If ECPay ever sends the field, its value is kept.',
+      'x-ecpay-client': true,
+    };
+    schema.required = [...((schema.required ?? []) as string[]), name];
+  }
   const outcomes = op.enrich.outcomes ?? [];
   for (const [i, o] of outcomes.entries()) checkConditionOn(o.when, schema, `spec/operations/${op.dir}: outcomes[${i}].when`);
   if (outcomes.length) {
@@ -141,7 +158,9 @@ function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObj
     const success = op.enrich.successCodes.includes(Number(ex.value.RtnCode));
     if (name === 'businessFailure' && success) throw new Error(`${where}: response example businessFailure has a success RtnCode`);
     if (!success) continue;
-    const { problems, warnings } = checkResult(result as Schema, withOutcome(op.enrich.outcomes, normaliseResult(result as Schema, ex.value)));
+    const read = withOutcome(op.enrich.outcomes, normaliseResult(result as Schema, ex.value));
+    if (op.enrich.recordsDate) read[op.enrich.recordsDate] ??= '2026-01-02';
+    const { problems, warnings } = checkResult(result as Schema, read);
     const found = [...problems, ...warnings];
     if (found.length) throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
   }
@@ -241,6 +260,8 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   if (enrich.paging) out['x-ecpay-paging'] = clone(enrich.paging as unknown as JsonObject);
   if (enrich.answer && enrich.answer !== 'encrypted') out['x-ecpay-answer'] = enrich.answer;
   if (enrich.modes) out['x-ecpay-modes'] = clone(enrich.modes);
+  if (enrich.rateLimit) out['x-ecpay-rate-limit'] = clone(enrich.rateLimit as unknown as JsonObject);
+  if (enrich.recordsDate) out['x-ecpay-records-date'] = enrich.recordsDate;
   const vendorStatuses = Object.keys((dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
   if (vendorStatuses.length) {
     out['x-ecpay-decision'] =
@@ -257,10 +278,20 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
       },
     },
   };
+  // A document operation answers its success with the file (the mock's default) and its failures with an envelope.
+  const file: JsonObject = enrich.answer === 'pdf'
+    ? {
+        'application/pdf': {
+          schema: { type: 'string', format: 'binary' },
+          examples: { success: { summary: 'The document itself (a minimal PDF for the mock)', value: EXAMPLE_PDF } },
+        },
+      }
+    : {};
   out.responses = {
     '200': {
       description: `Envelope; its Data decrypts to ${enrich.response.name}. ECPay answers 200 for envelope and business failures too.`,
       content: {
+        ...file,
         'application/json': {
           schema: { ...ref('EcpayResponseEnvelope'), 'x-ecpay-data': ref(enrich.response.name) },
           examples: responseExamples,

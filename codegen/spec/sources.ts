@@ -57,6 +57,10 @@ export interface Enrichment {
   answer?: 'encrypted' | 'plain' | 'pdf';
   /** B2B: the modes (of the trading partner) the operation applies to. */
   modes?: ('exchange' | 'certification')[];
+  /** ECPay's documented call rate for this operation; the client spaces its calls to fit. */
+  rateLimit?: { calls: number; seconds: number };
+  /** A result field ECPay leaves out that later calls need: the client records the Taipei date of the answer in it. */
+  recordsDate?: string;
 }
 
 export interface Callback {
@@ -150,7 +154,7 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   for (const key of ['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'retry', 'request', 'response'] as const) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes']);
+  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes', 'rateLimit', 'recordsDate']);
   for (const key of Object.keys(enrich)) if (!known.has(key)) fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
   const product = envelope.products[enrich.product];
   if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);
@@ -190,7 +194,13 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   if (enrich.answer && !['encrypted', 'plain', 'pdf'].includes(enrich.answer)) fail(op, 'answer is encrypted, plain or pdf');
   for (const mode of enrich.modes ?? []) if (mode !== 'exchange' && mode !== 'certification') fail(op, `modes lists ${String(mode)}; known: exchange, certification`);
   if (enrich.modes && enrich.product !== 'B2B') fail(op, 'modes are a B2B fact');
-  if (!enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
+  if (enrich.rateLimit) {
+    onlyKeys(op, enrich.rateLimit as unknown as JsonObject, ['calls', 'seconds'], 'rateLimit');
+    if (!(Number.isInteger(enrich.rateLimit.calls) && enrich.rateLimit.calls > 0 && enrich.rateLimit.seconds > 0)) fail(op, 'rateLimit needs calls (a positive integer) and seconds (positive)');
+  }
+  // A document operation's success is the file, which the normaliser adds to the mock; its answers here are failures.
+  if (enrich.answer === 'pdf' && enrich.response.examples.success) fail(op, 'answer: pdf succeeds with the file itself: name no JSON example "success"');
+  if (enrich.answer !== 'pdf' && !enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
   if (!enrich.response.examples.businessFailure) fail(op, 'enrich.yaml needs a response example named "businessFailure"');
   if (page) checkPage(envelope, op, page);
 }

@@ -8,9 +8,9 @@ import { facadeFor, operation, paths } from '../support/spec.ts';
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } });
 
 
-describe.each(paths)('%s against Prism', (path) => {
+describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))('%s against Prism', (path) => {
   const { requestExamples, responseExamples } = operation(path);
-  const { MerchantID: _m, ...payload } = requestExamples.page['x-ecpay-data'];
+  const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
   const { op } = operation(path);
   const fn = facadeFor(einvoice, path);
   const prefer = (example: string) => ({ headers: { Prefer: `example=${example}` } });
@@ -43,6 +43,31 @@ describe.each(paths)('%s against Prism', (path) => {
   it.each(Object.keys(requestExamples))('accepts the spec\'s request example "%s"', async (name) => {
     const { MerchantID: _id, ...example } = requestExamples[name]['x-ecpay-data'];
     await expect(fn(example, prefer('success'))).resolves.toMatchObject({ RtnCode: expect.any(Number) });
+  });
+});
+
+// Document operations: the mock answers the file by default, and a failure envelope when JSON is asked for.
+describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] === 'pdf'))('%s (a document) against Prism', (path) => {
+  const { requestExamples, responseExamples } = operation(path);
+  const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
+  const fn = facadeFor(einvoice, path);
+  const asking = (example: string) => ({ headers: { Prefer: `example=${example}`, Accept: 'application/json' } });
+
+  it('downloads the file as bytes with its content type', async () => {
+    const file = await fn(payload);
+    expect(file.contentType).toBe('application/pdf');
+    expect(Buffer.from(file.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('raises EcpayBusinessError for the business-failure envelope', async () => {
+    const expected = responseExamples.businessFailure['x-ecpay-data'];
+    const error = await fn(payload, asking('businessFailure')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'EcpayBusinessError', rtnCode: expected.RtnCode });
+  });
+
+  it('raises EcpayEnvelopeError for the envelope failure', async () => {
+    const error = await fn(payload, asking('envelopeFailure')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EcpayEnvelopeError);
   });
 });
 
