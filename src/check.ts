@@ -13,8 +13,14 @@ export interface Finding {
   keyword: string;
 }
 
+/** At most this many findings are kept (a result with 300 000 malformed items must not build 300 000 messages). */
+const MAX_FINDINGS = 100;
+
 interface Ctx {
   out: Finding[];
+  /** Findings beyond MAX_FINDINGS: counted, and whether any of them was a hard one (a type or a presence). */
+  dropped: number;
+  droppedHard: boolean;
   /** Conditions in force, innermost last ("when Print is \"1\""). */
   when: string[];
   /** Names the payload in "not a field of ...". */
@@ -22,19 +28,28 @@ interface Ctx {
 }
 
 export function check(schema: Schema, value: unknown, subject: string): Finding[] {
-  const ctx: Ctx = { out: [], when: [], subject };
+  const ctx: Ctx = { out: [], dropped: 0, droppedHard: false, when: [], subject };
   visit(schema, value, [], ctx);
+  if (ctx.dropped) {
+    const message = `and ${ctx.dropped} more problem${ctx.dropped === 1 ? '' : 's'} like these`;
+    ctx.out.push({ field: '(more)', rule: 'more', message, keyword: ctx.droppedHard ? 'type' : 'more' });
+  }
   return ctx.out;
 }
 
 /** Whether the value satisfies the schema (a condition, an anyOf branch). */
 export function matches(schema: Schema, value: unknown): boolean {
-  const ctx: Ctx = { out: [], when: [], subject: '' };
+  const ctx: Ctx = { out: [], dropped: 0, droppedHard: false, when: [], subject: '' };
   visit(schema, value, [], ctx);
-  return ctx.out.length === 0;
+  return ctx.out.length === 0 && ctx.dropped === 0;
 }
 
 function add(ctx: Ctx, path: Path | string, keyword: string, rule: string, text: string): void {
+  if (ctx.out.length >= MAX_FINDINGS) {
+    ctx.dropped += 1;
+    ctx.droppedHard ||= keyword === 'type' || keyword === 'required';
+    return;
+  }
   const field = typeof path === 'string' ? path : fieldName(path);
   const when = ctx.when.length ? ` ${ctx.when.join(' and ')}` : '';
   ctx.out.push({ field, rule: rule + when, message: `${field}: ${text}${when}`, keyword });
@@ -178,7 +193,7 @@ function visitAnyOf(branches: readonly Schema[], value: unknown, path: Path, ctx
     add(ctx, names.join(' or '), 'anyOf', 'one of', `one of ${names.join(' or ')} must be given`);
     return;
   }
-  const reasons = branches.map((b, i) => `(${i + 1}) ${check(b, value, ctx.subject).map((f) => f.message).join('; ')}`);
+  const reasons = branches.map((b, i) => `(${i + 1}) ${check(b, value, ctx.subject).slice(0, 5).map((f) => f.message).join('; ')}`);
   add(ctx, path, 'anyOf', 'one of', `must satisfy one of: ${reasons.join(' ')}`);
 }
 

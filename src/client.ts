@@ -1,54 +1,21 @@
-// createEinvoiceClient: checks the configuration once, then builds einvoice.b2c.* / einvoice.b2b.* from the generated
-// registry. Nothing here is per operation: an operation added to the spec appears here after `make generate`.
+// createEinvoiceClient: checks the configuration once, then builds einvoice.b2c.* / einvoice.b2b.* and
+// einvoice.callbacks.* from the generated registry. Nothing here is per operation: an operation added to the spec
+// appears here after `make generate`.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
 import { operations, products, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
 import { readCallback, type CallbackBody } from './callbacks.ts';
-import { RateLimiter } from './limiter.ts';
-import { itemsOf, pagesOf } from './paging.ts';
-import { createAesKey, type AesKey } from './codec.ts';
+import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
+import { RateLimiter } from './limiter.ts';
 import { preparePayload } from './normalise.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
-import { Exchange, type DebugEvent, type RetryPolicy, type TransportConfig } from './transport.ts';
+import { itemsOf, pagesOf } from './paging.ts';
+import { Exchange, type TransportConfig } from './transport.ts';
+import { Slots } from './wire.ts';
 
-/** ECPay's public stage test merchant (ECPay's docs and SDK examples). Not a secret; works on stage only. */
-export const STAGE_CREDENTIALS = Object.freeze({
-  merchantId: '2000132',
-  hashKey: 'ejCk326UnaZWKisg',
-  hashIV: 'q9jcZX8Ib9LM8wYk',
-});
-
-export const ENVIRONMENTS = Object.freeze({
-  stage: 'https://einvoice-stage.ecpay.com.tw',
-  production: 'https://einvoice.ecpay.com.tw',
-});
-
-export interface EinvoiceClientConfig {
-  /** Your MerchantID. On stage it defaults, with the keys, to ECPay's public test merchant. */
-  merchantId?: string;
-  /** 16 characters, from ECPay's merchant dashboard. Required for production. */
-  hashKey?: string;
-  /** 16 characters, from ECPay's merchant dashboard. Required for production. */
-  hashIV?: string;
-  /** 'stage' (default), 'production', or any base URL (the Prism mock, a proxy). */
-  environment?: 'stage' | 'production' | { baseUrl: string };
-  /** Platform vendors only: sent as the envelope's PlatformID; MerchantID is then the bound sub-merchant. */
-  platformId?: string;
-  /** Replaces globalThis.fetch (tests, proxies, instrumentation). */
-  fetch?: typeof globalThis.fetch;
-  /** Milliseconds since the epoch; read for every attempt's RqHeader.Timestamp. */
-  now?: () => number;
-  /** Per attempt, response body included (default 30 000). */
-  timeoutMs?: number;
-  /** Retry policy for operations that are safe to repeat; `{ maxRetries: 0 }` turns retries off. */
-  retry?: Partial<RetryPolicy>;
-  /** B2B RqID generator (default crypto.randomUUID). */
-  randomUUID?: () => string;
-  /** Opt-in tracing of attempts, answers and retries; it never receives Data, payloads or keys. */
-  debug?: (event: DebugEvent) => void;
-}
+export { ENVIRONMENTS, STAGE_CREDENTIALS, type EinvoiceClientConfig } from './config.ts';
 
 export type EinvoiceClient = EinvoiceOperations & {
   /** Readers of the forms ECPay POSTs to your URLs (NotifyURL, ReturnURL), checked with your keys. */
@@ -57,19 +24,24 @@ export type EinvoiceClient = EinvoiceOperations & {
   readonly baseUrl: string;
 };
 
-const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8_000 };
-
 export function createEinvoiceClient(config: EinvoiceClientConfig = {}): EinvoiceClient {
   const settings = resolveConfig(config);
   const heyApi = createClient(createConfig({ baseUrl: settings.baseUrl }));
+  const now = config.now ?? Date.now;
   const transport: TransportConfig = {
     aes: settings.aes,
     fetch: config.fetch ?? ((...args) => globalThis.fetch(...args)),
-    now: config.now ?? Date.now,
+    now: () => {
+      const ms = now();
+      if (!Number.isFinite(ms)) throw new EcpayConfigError(`now() returned ${String(ms)}, not milliseconds since the epoch; nothing was sent`);
+      return ms;
+    },
     timeoutMs: settings.timeoutMs,
-    retry: { ...DEFAULT_RETRY, ...config.retry },
+    retry: settings.retry,
     random: Math.random,
     debug: config.debug,
+    maxResponseBytes: settings.maxResponseBytes,
+    slots: new Slots(settings.maxConnections),
     limiters: new Map(
       Object.values(operations)
         .filter((op) => op.rateLimit)
@@ -78,10 +50,12 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
   };
   const newRqId = config.randomUUID ?? randomUUID;
 
-  async function run(op: OperationSpec, payload: unknown, options: CallOptions = {}): Promise<EnvelopeResult<unknown>> {
+  async function run(op: OperationSpec, payload: unknown, rawOptions: unknown): Promise<EnvelopeResult<unknown>> {
+    const product = products[op.product as keyof typeof products];
+    const options = checkCallOptions(rawOptions, op.operationId, product.sendsRqID);
+    // One snapshot of the payload: validated, judged for retry safety and sent, with no second read of the caller's object.
     const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId);
     if (issues.length) throw new EcpayValidationError(issues, { operation: op.operationId });
-    const product = products[op.product as keyof typeof products];
     const rqId = product.sendsRqID ? (options.rqId ?? newRqId()) : undefined;
     const exchange = new Exchange(
       transport,
@@ -108,10 +82,10 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
       });
     } catch (error) {
       if (error instanceof EcpayError) throw error;
-      // Anything else (an interceptor of the user's, say) after ECPay answered must not hide the answer.
-      const context = { operation: op.operationId, attempts: exchange.attempts, cause: error };
-      if (exchange.answer) throw new EcpayResponseError('the operation succeeded, but reading its answer failed; do not send it again', context);
-      throw error;
+      // Anything else (a user's interceptor, say) after ECPay answered must not hide the answer.
+      const context = { operation: op.operationId, attempts: exchange.attempts, cause: error, ...(rqId ? { rqId } : {}) };
+      if (exchange.answer) throw new EcpayResponseError('reading the answer failed after ECPay reported success', { ...context, succeeded: true });
+      throw new EcpayResponseError(`the generated client failed (${error instanceof Error ? error.message : String(error)})`, { ...context, outcomeUnknown: exchange.attempts > 0 });
     }
     const { envelope, result, warnings } = exchange.answer!;
     return { data: result, envelope, attempts: exchange.attempts, ...(rqId ? { rqId } : {}), warnings };
@@ -145,56 +119,4 @@ function isRetrySafe(op: OperationSpec, payload: Record<string, unknown>): boole
   if (op.retry.safe) return true;
   const when = op.retry.safeWhen;
   return when !== undefined && when.in.includes(String(payload[when.field]));
-}
-
-interface Settings {
-  merchantId: string;
-  baseUrl: string;
-  platformId: string | undefined;
-  aes: AesKey;
-  timeoutMs: number;
-}
-
-function resolveConfig(config: EinvoiceClientConfig): Settings {
-  const environment = config.environment ?? 'stage';
-  let baseUrl: string;
-  if (environment === 'stage' || environment === 'production') baseUrl = ENVIRONMENTS[environment];
-  else if (environment && typeof environment === 'object' && typeof environment.baseUrl === 'string') {
-    try {
-      baseUrl = new URL(environment.baseUrl).toString().replace(/\/$/, '');
-    } catch {
-      throw new EcpayConfigError(`environment.baseUrl is not a URL: ${JSON.stringify(environment.baseUrl)}`);
-    }
-  } else throw new EcpayConfigError("environment must be 'stage', 'production' or { baseUrl }");
-
-  const given = [config.merchantId, config.hashKey, config.hashIV].filter((v) => v !== undefined).length;
-  if (given === 0 && environment !== 'stage') {
-    throw new EcpayConfigError(
-      `${environment === 'production' ? 'production' : 'a custom baseUrl'} needs explicit merchantId, hashKey and hashIV ` +
-        "(ECPay's public test merchant is used by default only on 'stage'; for the mock pass STAGE_CREDENTIALS)",
-    );
-  }
-  if (given !== 0 && given !== 3) throw new EcpayConfigError('give merchantId, hashKey and hashIV together, or none of them on stage');
-  const creds = given === 0 ? STAGE_CREDENTIALS : (config as Required<Pick<EinvoiceClientConfig, 'merchantId' | 'hashKey' | 'hashIV'>>);
-  if (typeof creds.merchantId !== 'string' || creds.merchantId.trim() === '' || creds.merchantId.length > 10) {
-    throw new EcpayConfigError('merchantId must be a non-empty string of at most 10 characters');
-  }
-  if (environment === 'production' && creds.hashKey === STAGE_CREDENTIALS.hashKey) {
-    throw new EcpayConfigError("production was given ECPay's public stage hashKey; use your merchant's own keys");
-  }
-  let aes: AesKey;
-  try {
-    if (typeof creds.hashKey !== 'string' || typeof creds.hashIV !== 'string') throw new RangeError('hashKey and hashIV must be strings');
-    aes = createAesKey(creds.hashKey, creds.hashIV);
-  } catch (error) {
-    // The codec's message gives lengths only, never the values.
-    throw new EcpayConfigError((error as Error).message);
-  }
-  if (config.platformId !== undefined && (typeof config.platformId !== 'string' || config.platformId.length > 10 || !config.platformId)) {
-    throw new EcpayConfigError('platformId must be a non-empty string of at most 10 characters');
-  }
-  const timeoutMs = config.timeoutMs ?? 30_000;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new EcpayConfigError('timeoutMs must be a positive number');
-  if (config.fetch !== undefined && typeof config.fetch !== 'function') throw new EcpayConfigError('fetch must be a function');
-  return { merchantId: creds.merchantId, baseUrl, platformId: config.platformId, aes, timeoutMs };
 }

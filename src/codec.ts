@@ -1,6 +1,6 @@
 // The AES envelope codec: PHP-exact urlencode, AES-128-CBC/PKCS7 with node:crypto, Base64.
 // Reproduces the known-answer vectors in shared/vectors byte for byte (see test/unit/codec.test.ts).
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, type KeyObject } from 'node:crypto';
 
 // PHP's urlencode works on bytes: every byte of the UTF-8 text but A-Z a-z 0-9 - _ . becomes %XX (upper-case hex)
@@ -44,9 +44,14 @@ export function phpUrlencode(text: string): string {
  * refuse or misread (raw non-ASCII bytes, a stray '%', invalid UTF-8) goes through the byte loop below.
  */
 export function phpUrldecodeBytes(src: Buffer): string {
+  return phpUrldecodeChecked(src).text;
+}
+
+/** As phpUrldecodeBytes, and whether the decoded bytes were valid UTF-8 (else some became U+FFFD). */
+export function phpUrldecodeChecked(src: Buffer): { text: string; wellFormed: boolean } {
   if (isAscii(src)) {
     try {
-      return decodeURIComponent(src.toString('latin1').replaceAll('+', ' '));
+      return { text: decodeURIComponent(src.toString('latin1').replaceAll('+', ' ')), wellFormed: true };
     } catch {
       // fall through to PHP's lenient decoding
     }
@@ -54,7 +59,7 @@ export function phpUrldecodeBytes(src: Buffer): string {
   return phpUrldecodeLoop(src);
 }
 
-function phpUrldecodeLoop(src: Buffer): string {
+function phpUrldecodeLoop(src: Buffer): { text: string; wellFormed: boolean } {
   const out = Buffer.allocUnsafe(src.length);
   let o = 0;
   for (let i = 0; i < src.length; i += 1) {
@@ -65,7 +70,8 @@ function phpUrldecodeLoop(src: Buffer): string {
       i += 2;
     } else out[o++] = b;
   }
-  return out.toString('utf8', 0, o);
+  const bytes = out.subarray(0, o);
+  return { text: bytes.toString('utf8'), wellFormed: isUtf8(bytes) };
 }
 
 /** PHP `urldecode`: '+' is a space, then percent-decoding (a bare decodeURIComponent would keep the '+'). */
@@ -109,6 +115,11 @@ export function encryptData(aes: AesKey, json: string): string {
 /** Response direction: Base64 -> AES -> urldecode -> JSON text (not yet parsed). */
 export function decryptData(aes: AesKey, base64: string): string {
   return phpUrldecodeBytes(aesDecrypt(aes, base64));
+}
+
+/** As decryptData, and whether the text was valid UTF-8 (invalid bytes become U+FFFD, and the caller says so). */
+export function decryptDataChecked(aes: AesKey, base64: string): { text: string; wellFormed: boolean } {
+  return phpUrldecodeChecked(aesDecrypt(aes, base64));
 }
 
 /**

@@ -1,10 +1,11 @@
 // The one place that knows the envelope: what wraps a plaintext payload on the way out, and how an answer is read
 // on the way back (TransCode, then decryption, then RtnCode against the operation's success codes, then the typed
 // result).
-import { decryptData, encryptData, type AesKey } from './codec.ts';
+import { decryptDataChecked, encryptData, type AesKey } from './codec.ts';
 import {
   EcpayBusinessError,
   EcpayEnvelopeError,
+  EcpayMismatchError,
   EcpayResponseError,
   EcpayUnexpectedShapeError,
   type ErrorContext,
@@ -59,7 +60,7 @@ export function openEnvelope(
   nowSeconds: number,
   context: ErrorContext,
   answer?: OperationSpec['answer'],
-): { envelope: ResponseEnvelope; data: Record<string, unknown> } {
+): { envelope: ResponseEnvelope; data: Record<string, unknown>; wellFormed: boolean } {
   // After a 2xx, an unreadable answer leaves us not knowing whether ECPay acted.
   const unsure = { ...context, outcomeUnknown: true };
   let outer: unknown;
@@ -91,7 +92,7 @@ export function openEnvelope(
   }
   // Some operations answer with Data as plain JSON although their page says AES (GetIssueList on stage): both are read.
   if (answer === 'plain' && raw.Data !== null && typeof raw.Data === 'object' && !Array.isArray(raw.Data)) {
-    return { envelope, data: raw.Data as Record<string, unknown> };
+    return { envelope, data: raw.Data as Record<string, unknown>, wellFormed: true };
   }
   if (typeof raw.Data !== 'string' || raw.Data === '') {
     throw new EcpayResponseError('TransCode is 1 but the response has no Data', unsure);
@@ -100,8 +101,9 @@ export function openEnvelope(
     throw new EcpayResponseError('Data is not Base64', unsure);
   }
   let json: string;
+  let wellFormed: boolean;
   try {
-    json = decryptData(aes, raw.Data);
+    ({ text: json, wellFormed } = decryptDataChecked(aes, raw.Data));
   } catch (cause) {
     // Bad padding almost always means another key: never say which key, only that it did not fit.
     throw new EcpayResponseError('Data could not be decrypted (wrong HashKey/HashIV for this merchant, or corrupted Data)', { ...unsure, cause });
@@ -115,7 +117,7 @@ export function openEnvelope(
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new EcpayResponseError('Data decrypted to JSON that is not an object', unsure);
   }
-  return { envelope, data: data as Record<string, unknown> };
+  return { envelope, data: data as Record<string, unknown>, wellFormed };
 }
 
 /**
@@ -126,6 +128,7 @@ export function openEnvelope(
 export function judgeResult(
   op: OperationSpec,
   data: Record<string, unknown>,
+  sent: Record<string, unknown>,
   envelope: ResponseEnvelope,
   context: ErrorContext,
   nowSeconds: number,
@@ -134,7 +137,11 @@ export function judgeResult(
   const result = normaliseResult(op.result, data);
   const rtnCode = result.RtnCode;
   if (typeof rtnCode !== 'number') throw new EcpayResponseError('the decrypted Data has no numeric RtnCode', { ...context, outcomeUnknown: true });
-  if (!op.successCodes.includes(rtnCode)) {
+  const succeeded = op.successCodes.includes(rtnCode);
+  // An answer that names another request than ours (cross-talk, misrouting) says nothing about ours.
+  const mismatch = echoMismatch(op.echo, result, sent);
+  if (mismatch) throw new EcpayMismatchError(mismatch, rtnCode, data, envelope, { ...context, outcomeUnknown: !succeeded }, succeeded);
+  if (!succeeded) {
     throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', data, envelope, context);
   }
   if (op.answer === 'pdf') {
@@ -152,3 +159,22 @@ export function judgeResult(
   if (problems.length) throw new EcpayUnexpectedShapeError(data, problems, envelope, context);
   return { result: read, warnings };
 }
+
+/** The first result field that echoes a request field with another value (compared as text, ignoring case). */
+function echoMismatch(
+  echo: OperationSpec['echo'],
+  result: Record<string, unknown>,
+  sent: Record<string, unknown>,
+): { field: string; sent: string; answered: string } | undefined {
+  for (const [field, from] of Object.entries(echo ?? {})) {
+    const answered = dig(result, field);
+    const asked = dig(sent, from);
+    // Only what both sides state: ECPay leaves echoes empty on failure, and an optional request field may be absent.
+    if (answered === undefined || answered === null || answered === '' || asked === undefined) continue;
+    if (String(answered).toLowerCase() !== String(asked).toLowerCase()) return { field, sent: String(asked), answered: String(answered) };
+  }
+  return undefined;
+}
+
+const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), obj);

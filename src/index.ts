@@ -17,6 +17,7 @@ export {
   EcpayEnvelopeError,
   EcpayError,
   EcpayHttpError,
+  EcpayMismatchError,
   EcpayResponseError,
   EcpayTimeoutError,
   EcpayUnexpectedShapeError,

@@ -47,6 +47,8 @@ export interface OperationSpec<P = never> {
   rateLimit?: { calls: number; seconds: number };
   /** A result field ECPay leaves out that later calls need; the client records the Taipei date of the answer in it. */
   recordsDate?: string;
+  /** Result fields that echo request fields (result path: request path): an answer that differs is for another request. */
+  echo?: Readonly<Record<string, string>>;
   /** The decrypted request Data schema: every rule checked before anything is sent. */
   request: Schema;
   /** The decrypted result Data schema: what a success is read into. */

@@ -1,6 +1,6 @@
 // One logical call on the wire: the fetch function handed to the generated SDK for that call. It owns the attempts
-// (a fresh envelope and Timestamp each, the same RqID), the timeout, cancellation and the retry policy, so a retry
-// can never reuse a stale timestamp or re-send something that must not be sent twice.
+// (a fresh envelope and Timestamp each, the same RqID; each attempt bounded by src/wire.ts) and the retry policy, so
+// a retry can never reuse a stale timestamp or re-send something that must not be sent twice, then reads the answer.
 import type { AesKey } from './codec.ts';
 import { envelopeBody, judgeResult, openEnvelope, sealPayload, type OutgoingCall } from './envelope.ts';
 import {
@@ -8,12 +8,14 @@ import {
   EcpayConnectionError,
   EcpayError,
   EcpayHttpError,
+  EcpayResponseError,
   EcpayTimeoutError,
   type ErrorContext,
   type ValidationIssue,
 } from './errors.ts';
 import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
 import { RateLimiter, wait } from './limiter.ts';
+import { attempt, AttemptError, type AttemptFailure, type Slots } from './wire.ts';
 import { recoveryHint } from './recovery.ts';
 
 /** What a document operation (DownloadB2BPdf) resolves to on success. */
@@ -55,12 +57,13 @@ export interface TransportConfig {
   timeoutMs: number;
   retry: RetryPolicy;
   random: () => number;
+  /** Largest answer read, in bytes. */
+  maxResponseBytes: number;
+  /** The client's bound on requests in flight. */
+  slots: Slots;
   /** Per operationId, for operations with a documented call rate. */
   limiters?: Map<string, RateLimiter>;
 }
-
-// Connection errors that prove nothing reached the server: safe to retry for every operation.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
 
@@ -76,6 +79,8 @@ export class Exchange {
   /** Set once an answer passed TransCode and RtnCode: from then on ECPay has done the thing. */
   answer: Answer | undefined;
   private sealed: string | undefined;
+  /** The wire answer as already read, for the generated client and its interceptors (encrypted Data, no keys). */
+  private reply: Response | undefined;
 
   constructor(
     private readonly config: TransportConfig,
@@ -99,81 +104,96 @@ export class Exchange {
       if (!failure) return this.reply!;
       const delay = this.retryDelay(failure);
       if (delay === undefined) throw failure.error;
-      this.config.debug?.({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
+      this.emit({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
       await wait(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
     }
   };
 
   private async attempt(url: string, headers: Record<string, string>): Promise<Failure | undefined> {
-    const { signal: userSignal } = this.options;
-    if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, userSignal.reason));
-    await this.config.limiters?.get(this.op.operationId)?.take(userSignal, this.context(false));
+    const { signal } = this.options;
+    if (signal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
+    await this.config.limiters?.get(this.op.operationId)?.take(signal, this.context(false));
+    const timestamp = Math.floor(this.config.now() / 1000);
     this.attempts += 1;
     const timeoutMs = this.options.timeoutMs ?? this.config.timeoutMs;
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = userSignal ? AbortSignal.any([userSignal, timer.signal]) : timer.signal;
-    const timestamp = Math.floor(this.config.now() / 1000);
     const body = envelopeBody({ ...this.call, data: this.sealed! }, timestamp);
     const started = performance.now();
-    this.config.debug?.({
+    this.emit({
       type: 'attempt', operation: this.op.operationId, attempt: this.attempts, url, merchantId: this.call.merchantId,
       rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
     });
     let response: Response;
     let bytes: Uint8Array;
     try {
-      response = await this.config.fetch(url, { method: 'POST', headers, body, signal });
-      // The timeout covers the body too: a server that trickles forever is cut off.
-      bytes = new Uint8Array(await response.arrayBuffer());
-    } catch (cause) {
-      if (userSignal?.aborted) throw new EcpayAbortError('cancelled by the caller', this.context(true, cause));
-      if (timer.signal.aborted) {
-        return { error: new EcpayTimeoutError(`no complete answer within ${timeoutMs} ms`, this.context(true, cause)), retryable: true };
-      }
-      const code = errorCode(cause);
-      const notSent = NOT_SENT_CODES.has(code ?? '');
-      const reason = code ?? (cause instanceof Error ? cause.message : String(cause));
-      return { error: new EcpayConnectionError(`connection failed (${reason})`, this.context(!notSent, cause)), retryable: true };
-    } finally {
-      clearTimeout(timeout);
+      ({ response, bytes } = await attempt(this.config.fetch, url, { headers, body }, { timeoutMs, maxResponseBytes: this.config.maxResponseBytes, slots: this.config.slots }, signal));
+    } catch (error) {
+      if (!(error instanceof AttemptError)) throw error;
+      return this.failed(error.failure, timeoutMs);
     }
-
-    this.config.debug?.({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
+    this.emit({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
     if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
       // A document operation's success is the file itself; a failure still comes as an envelope.
       const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
-      const file = { contentType: response.headers.get('content-type') ?? 'application/pdf', bytes, ...(fileName ? { fileName: decodeURIComponent(fileName) } : {}) };
+      const file = { contentType: response.headers.get('content-type') ?? 'application/pdf', bytes, ...(fileName ? { fileName: safeDecode(fileName) } : {}) };
       this.answer = { envelope: { TransCode: 1 }, result: file, warnings: [] };
       this.reply = answeredResponse(response, bytes);
       return undefined;
     }
-    const text = utf8.decode(bytes);
-    if (!response.ok) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
-      const rateLimited = response.status === 403 || response.status === 429;
-      const error = new EcpayHttpError(response.status, text.slice(0, 200), retryAfter, this.context(!rateLimited));
-      const retryable = rateLimited || response.status >= 500 || response.status === 408;
-      return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
-    }
-    const { envelope, data } = openEnvelope(this.config.aes, text, Math.floor(this.config.now() / 1000), this.context(false), this.op.answer);
+    if (!response.ok) return this.httpFailure(response, bytes);
+    const nowSeconds = Math.floor(this.config.now() / 1000);
+    const { envelope, data, wellFormed } = openEnvelope(this.config.aes, utf8.decode(bytes), nowSeconds, this.context(false), this.op.answer);
     if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
       // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
-      this.config.debug?.({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
+      this.emit({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
     }
-    const { result, warnings } = judgeResult(this.op, data, envelope, this.context(false), Math.floor(this.config.now() / 1000));
+    const { result, warnings } = judgeResult(this.op, data, this.body, envelope, this.context(false), nowSeconds);
+    if (!wellFormed) {
+      warnings.push({ field: '(answer)', rule: 'utf-8', message: "(answer): ECPay's Data is not valid UTF-8; the bytes that were not are shown as U+FFFD" });
+    }
     this.answer = { envelope, result, warnings };
-    if (warnings.length) {
-      this.config.debug?.({ type: 'result-warnings', operation: this.op.operationId, warnings: warnings.map(({ field, rule }) => ({ field, rule })) });
-    }
+    if (warnings.length) this.emit({ type: 'result-warnings', operation: this.op.operationId, warnings: warnings.map(({ field, rule }) => ({ field, rule })) });
     this.reply = answeredResponse(response, bytes);
     return undefined;
   }
 
-  /** The wire answer as already read, for the generated client and its interceptors (encrypted Data, no keys). */
-  private reply: Response | undefined;
+  /** An attempt that got no readable answer: what to tell the caller, and whether a retry may follow. */
+  private failed(failure: AttemptFailure, timeoutMs: number): Failure {
+    switch (failure.kind) {
+      case 'aborted':
+        throw new EcpayAbortError(failure.sent ? 'cancelled by the caller' : 'cancelled by the caller before sending', this.context(failure.sent, failure.cause));
+      case 'timeout':
+        return { error: new EcpayTimeoutError(`no complete answer within ${timeoutMs} ms`, this.context(true, failure.cause)), retryable: true };
+      case 'too-large': {
+        const message = `the answer (HTTP ${failure.status}) is larger than maxResponseBytes (${failure.bytes} bytes); reading stopped`;
+        return { error: new EcpayResponseError(message, this.context(true)), retryable: false };
+      }
+      case 'connection': {
+        const reason = failure.code ?? (failure.cause instanceof Error ? failure.cause.message : String(failure.cause));
+        const where = failure.sent ? '' : '; the request never left this machine';
+        return { error: new EcpayConnectionError(`connection failed (${reason})${where}`, this.context(failure.sent, failure.cause)), retryable: true };
+      }
+    }
+  }
 
-  /** How long to wait before the next attempt, or undefined when this failure must be thrown. */
+  private httpFailure(response: Response, bytes: Uint8Array): Failure {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
+    const rateLimited = response.status === 403 || response.status === 429;
+    const redirect = response.status >= 300 && response.status < 400;
+    const error = new EcpayHttpError(response.status, utf8.decode(bytes), retryAfter, this.context(!rateLimited), redirect ? redirectHost(response) : undefined);
+    const retryable = !redirect && (rateLimited || response.status >= 500 || response.status === 408);
+    return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
+  }
+
+  /** The debug hook is the caller's: it hears what happens, and nothing it does (throwing included) changes that. */
+  private emit(event: DebugEvent): void {
+    try {
+      this.config.debug?.(event);
+    } catch {
+      // A failing hook must not turn an issued invoice into an error.
+    }
+  }
+
+/** How long to wait before the next attempt, or undefined when this failure must be thrown. */
   private retryDelay(failure: Failure): number | undefined {
     const { maxRetries, baseDelayMs, maxDelayMs } = this.config.retry;
     if (!failure.retryable || this.attempts > maxRetries) return undefined;
@@ -187,6 +207,7 @@ export class Exchange {
 
   private context(outcomeUnknown: boolean, cause?: unknown): ErrorContext {
     const context: ErrorContext = { operation: this.op.operationId, outcomeUnknown, safeToRepeat: this.retrySafe, attempts: this.attempts, cause };
+    if (this.call.rqId) context.rqId = this.call.rqId;
     // Errors raised later from this context (an unreadable answer) may turn it into an unknown outcome.
     if (!this.retrySafe && this.op.recovery) context.recovery = recoveryHint(this.op.recovery, this.body);
     return context;
@@ -223,16 +244,21 @@ function isPdf(response: Response, bytes: Uint8Array): boolean {
   return /pdf/i.test(response.headers.get('content-type') ?? '') || PDF_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-function errorCode(error: unknown): string | undefined {
-  // undici wraps the socket error: TypeError('fetch failed', { cause: Error { code } }), sometimes an AggregateError.
-  let at: unknown = error;
-  for (let depth = 0; at && depth < 4; depth += 1) {
-    const code = (at as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const inner = (at as { errors?: unknown[] }).errors?.[0];
-    at = (at as { cause?: unknown }).cause ?? inner;
+/** Where a redirect pointed, host only (a URL may carry what does not belong in a log). */
+function redirectHost(response: Response): string {
+  try {
+    return new URL(response.headers.get('location') ?? '', response.url || 'http://unknown').host || 'an unnamed place';
+  } catch {
+    return 'an unreadable location';
   }
-  return undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Retry-After as seconds: either delta-seconds or an HTTP date. */

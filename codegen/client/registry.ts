@@ -95,7 +95,7 @@ function collectFacts(unified: JsonObject, generated: GeneratedNames): Operation
           : { safe: Boolean(retry.safe) },
         ...(op['x-ecpay-recovery'] ? { recovery: op['x-ecpay-recovery'] as JsonObject } : {}),
         extras: Object.fromEntries(
-          (['outcomes', 'paging', 'answer', 'modes', 'rate-limit', 'records-date'] as const)
+          (['outcomes', 'paging', 'answer', 'modes', 'rate-limit', 'records-date', 'echo'] as const)
             .filter((key) => op[`x-ecpay-${key}`] !== undefined)
             .map((key): [string, Json] => [key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), key === 'outcomes' ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! })) : op[`x-ecpay-${key}`]!]),
         ),

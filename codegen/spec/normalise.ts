@@ -40,6 +40,7 @@ export function buildUnified(sources: Sources): JsonObject {
     checkDataSchema(result, 'result', `${where} response`);
     checkExamples(op, payload, result);
     checkPaging(op, payload, result);
+    checkEcho(op, payload, result);
     schemas[enrich.request.name] = payload;
     schemas[enrich.response.name] = result;
     const post = operation(envelope, op, aes);
@@ -179,6 +180,16 @@ function checkPaging(op: OperationSource, payload: JsonObject, result: JsonObjec
   if (field(result, paging.items)?.type !== 'array') throw new Error(`${where}.items names ${paging.items}, which is not a list in the result`);
 }
 
+/** An echo pairs a declared result field with a declared request field. */
+function checkEcho(op: OperationSource, payload: JsonObject, result: JsonObject): void {
+  const has = (schema: JsonObject, dotted: string) =>
+    dotted.split('.').reduce<JsonObject | undefined>((at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined, schema);
+  for (const [answered, sent] of Object.entries(op.enrich.echo ?? {})) {
+    if (!has(result, answered)) throw new Error(`spec/operations/${op.dir}: echo names ${answered}, which the result does not declare`);
+    if (!has(payload, sent)) throw new Error(`spec/operations/${op.dir}: echo names ${sent}, which the request does not declare`);
+  }
+}
+
 /** A recovery names a query that exists and is safe to repeat, and fields both operations declare. */
 function checkRecoveries(sources: Sources, schemas: JsonObject): void {
   const byId = new Map(sources.operations.map((o) => [o.enrich.operationId, o]));
@@ -262,6 +273,7 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   if (enrich.modes) out['x-ecpay-modes'] = clone(enrich.modes);
   if (enrich.rateLimit) out['x-ecpay-rate-limit'] = clone(enrich.rateLimit as unknown as JsonObject);
   if (enrich.recordsDate) out['x-ecpay-records-date'] = enrich.recordsDate;
+  if (enrich.echo) out['x-ecpay-echo'] = clone(enrich.echo);
   const vendorStatuses = Object.keys((dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
   if (vendorStatuses.length) {
     out['x-ecpay-decision'] =

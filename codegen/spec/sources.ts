@@ -61,6 +61,8 @@ export interface Enrichment {
   rateLimit?: { calls: number; seconds: number };
   /** A result field ECPay leaves out that later calls need: the client records the Taipei date of the answer in it. */
   recordsDate?: string;
+  /** Result fields that echo request fields (result path: request path); an answer that differs is for another request. */
+  echo?: Record<string, string>;
 }
 
 export interface Callback {
@@ -154,7 +156,7 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   for (const key of ['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'retry', 'request', 'response'] as const) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes', 'rateLimit', 'recordsDate']);
+  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes', 'rateLimit', 'recordsDate', 'echo']);
   for (const key of Object.keys(enrich)) if (!known.has(key)) fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
   const product = envelope.products[enrich.product];
   if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);

@@ -136,7 +136,7 @@ describe('configuration', () => {
     ['production with the stage keys', { ...STAGE_CREDENTIALS, environment: 'production' }, "production was given ECPay's public stage hashKey"],
     ['a custom baseUrl without keys', { environment: { baseUrl: 'http://127.0.0.1:4010' } }, 'a custom baseUrl needs explicit'],
     ['keys without a MerchantID', { hashKey: STAGE_CREDENTIALS.hashKey, hashIV: STAGE_CREDENTIALS.hashIV }, 'together'],
-    ['a bad timeout', { timeoutMs: 0 }, 'timeoutMs must be a positive number'],
+    ['a bad timeout', { timeoutMs: 0 }, 'timeoutMs must be a number from 1 to 2147483647 (got 0)'],
   ];
   it.each(cases)('refuses %s at construction', (_, config, message) => {
     expect(() => createEinvoiceClient(config)).toThrow(EcpayConfigError);

@@ -1,0 +1,168 @@
+// One HTTP attempt, bounded in every direction a hostile network can push: a connection slot (at most N requests in
+// flight per client), a timeout that covers the body, the caller's signal (listened to, not combined with
+// AbortSignal.any, which leaks on a long-lived signal in Node 20), no redirects, and a byte cap on the answer that
+// stops reading as soon as it is crossed. It says what failed and whether the request can have left this machine.
+export interface AttemptLimits {
+  timeoutMs: number;
+  /** Largest answer read; beyond it the connection is dropped (decompressed bytes, so a gzip bomb stops early). */
+  maxResponseBytes: number;
+  slots: Slots;
+}
+
+/** How an attempt failed, in the terms the retry policy and the error need. */
+export type AttemptFailure =
+  | { kind: 'aborted'; cause: unknown; sent: boolean }
+  | { kind: 'timeout'; cause: unknown }
+  | { kind: 'connection'; cause: unknown; code: string | undefined; sent: boolean }
+  | { kind: 'too-large'; status: number; bytes: number };
+
+export class AttemptError extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super(failure.kind);
+  }
+}
+
+// Failures that prove the request never left this machine or never reached a server: nothing can have happened.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH',
+  'EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'EADDRINUSE', 'ENOBUFS', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG',
+]);
+
+/** How much of a non-2xx answer is read, for the error's excerpt. */
+const EXCERPT_BYTES = 4096;
+
+/**
+ * Sends one request and reads its whole answer. Throws AttemptError for everything but an answer; a non-2xx answer
+ * (3xx included: redirects are never followed) is returned with at most EXCERPT_BYTES of its body.
+ */
+export async function attempt(
+  fetch: typeof globalThis.fetch,
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  limits: AttemptLimits,
+  userSignal: AbortSignal | undefined,
+): Promise<{ response: Response; bytes: Uint8Array }> {
+  const release = await limits.slots.acquire(userSignal);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, limits.timeoutMs);
+  const onUserAbort = () => controller.abort(userSignal!.reason);
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  let sent = false;
+  try {
+    const response = await fetch(url, { method: 'POST', ...init, signal: controller.signal, redirect: 'manual' });
+    sent = true;
+    const cap = response.ok ? limits.maxResponseBytes : EXCERPT_BYTES;
+    const bytes = await readCapped(response, cap, response.ok);
+    if (bytes === undefined) {
+      controller.abort(); // drop the connection: the server sees the client go away
+      throw new AttemptError({ kind: 'too-large', status: response.status, bytes: limits.maxResponseBytes });
+    }
+    return { response, bytes };
+  } catch (cause) {
+    if (cause instanceof AttemptError) throw cause;
+    if (userSignal?.aborted) throw new AttemptError({ kind: 'aborted', cause, sent });
+    if (timedOut) throw new AttemptError({ kind: 'timeout', cause });
+    const code = errorCode(cause);
+    throw new AttemptError({ kind: 'connection', cause, code, sent: sent || !NOT_SENT_CODES.has(code ?? '') });
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener('abort', onUserAbort);
+    release();
+  }
+}
+
+/** The body up to `cap` bytes; undefined when it is larger (and `strict`), else what fits (an excerpt). */
+async function readCapped(response: Response, cap: number, strict: boolean): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (strict && declared > cap) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > cap) {
+      await reader.cancel().catch(() => undefined);
+      if (strict) return undefined;
+      chunks.push(value.subarray(0, cap - total));
+      total = cap;
+      break;
+    }
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps the socket error: TypeError('fetch failed', { cause: Error { code } }), sometimes an AggregateError.
+  let at: unknown = error;
+  for (let depth = 0; at && depth < 4; depth += 1) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const inner = (at as { errors?: unknown[] }).errors?.[0];
+    at = (at as { cause?: unknown }).cause ?? inner;
+  }
+  return undefined;
+}
+
+/**
+ * At most `size` requests in flight per client; the rest wait their turn, in order. A request that waits has not
+ * left this machine, so a caller's abort while waiting cancels it cleanly.
+ */
+export class Slots {
+  private free: number;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return this.releaser();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const cancelled = () => new AttemptError({ kind: 'aborted', cause: signal!.reason, sent: false });
+      const onAbort = () => {
+        this.queue.splice(this.queue.indexOf(turn), 1);
+        reject(cancelled());
+      };
+      if (signal?.aborted) return reject(cancelled());
+      this.queue.push(turn);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next) next(); // the slot passes straight to the next in line
+      else this.free += 1;
+    };
+  }
+}
