@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEchoProxy } from './mock-echo.ts';
 
 export interface MockOptions {
   /** Default 127.0.0.1: the mock is for this machine only. */
@@ -60,11 +61,11 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port === 0 ? await freePort(host) : (options.port ?? 4010);
-  const child = spawn(process.execPath, [prismEntry(), 'mock', options.spec ?? wireSpecPath(), '-h', host, '-p', String(port)], {
+  // Prism listens on a private port; the echo proxy (src/mock-echo.ts) is the mock's public door.
+  const prismPort = await freePort(host);
+  const child = spawn(process.execPath, [prismEntry(), 'mock', options.spec ?? wireSpecPath(), '-h', host, '-p', String(prismPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = `http://${host}:${port}`;
   let output = '';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -90,7 +91,24 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   // Keep draining Prism's log so a full pipe never blocks it.
   child.stdout!.resume();
   child.stderr!.resume();
-  return { url, port, pid: child.pid!, stop: () => stopChild(child) };
+  let proxy: Awaited<ReturnType<typeof startEchoProxy>>;
+  try {
+    proxy = await startEchoProxy(`http://${host}:${prismPort}`, host, options.port ?? 4010);
+  } catch (error) {
+    await stopChild(child);
+    const taken = (error as { code?: string }).code === 'EADDRINUSE';
+    throw new Error(taken ? `port ${options.port ?? 4010} on ${host} is taken (another mock still running?): pass { port: 0 } for a free one` : (error as Error).message);
+  }
+  const url = `http://${host}:${proxy.port}`;
+  return {
+    url,
+    port: proxy.port,
+    pid: child.pid!,
+    stop: async () => {
+      await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+      await stopChild(child);
+    },
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

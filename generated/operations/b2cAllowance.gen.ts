@@ -233,6 +233,9 @@ export const b2cAllowance: OperationSpec<B2cAllowancePayload> = {
       }
     }
   },
+  "echo": {
+    "IA_Invoice_No": "InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetAllowanceList",
     "from": {

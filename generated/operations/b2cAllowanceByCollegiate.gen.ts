@@ -196,6 +196,9 @@ export const b2cAllowanceByCollegiate: OperationSpec<B2cAllowanceByCollegiatePay
       }
     }
   },
+  "echo": {
+    "IA_Invoice_No": "InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetAllowanceList",
     "from": {

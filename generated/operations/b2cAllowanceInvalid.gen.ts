@@ -74,6 +74,9 @@ export const b2cAllowanceInvalid: OperationSpec<B2cAllowanceInvalidPayload> = {
       }
     }
   },
+  "echo": {
+    "IA_Invoice_No": "InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetAllowanceList",
     "from": {

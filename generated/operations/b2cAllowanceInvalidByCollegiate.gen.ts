@@ -78,6 +78,9 @@ export const b2cAllowanceInvalidByCollegiate: OperationSpec<B2cAllowanceInvalidB
       }
     }
   },
+  "echo": {
+    "IA_Invoice_No": "InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetAllowanceList",
     "from": {

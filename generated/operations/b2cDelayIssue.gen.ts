@@ -670,6 +670,9 @@ export const b2cDelayIssue: OperationSpec<B2cDelayIssuePayload> = {
       }
     }
   },
+  "echo": {
+    "OrderNumber": "Tsr"
+  },
   "recovery": {
     "operation": "b2cGetIssue",
     "from": {

@@ -623,6 +623,9 @@ export const b2cEditDelayIssue: OperationSpec<B2cEditDelayIssuePayload> = {
       }
     }
   },
+  "echo": {
+    "OrderNumber": "Tsr"
+  },
   "recovery": {
     "note": "No query shows a stored invoice's content. Sending the same edit again is harmless while the invoice waits (it overwrites by Tsr); if ECPay then refuses the Tsr, the invoice was issued or cancelled in between: look it up with b2c.getIssue by its RelateNumber."
   },

@@ -314,5 +314,9 @@ export const b2cGetIssue: OperationSpec<B2cGetIssuePayload> = {
       }
     }
   },
+  "echo": {
+    "IIS_Relate_Number": "RelateNumber",
+    "IIS_Number": "InvoiceNo"
+  },
   call,
 };

@@ -73,6 +73,9 @@ export const b2cInvalid: OperationSpec<B2cInvalidPayload> = {
       }
     }
   },
+  "echo": {
+    "InvoiceNo": "InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetIssue",
     "from": {

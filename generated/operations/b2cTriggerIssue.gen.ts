@@ -75,6 +75,9 @@ export const b2cTriggerIssue: OperationSpec<B2cTriggerIssuePayload> = {
       }
     }
   },
+  "echo": {
+    "Tsr": "Tsr"
+  },
   "recovery": {
     "operation": "b2cGetIssue",
     "note": "Look the invoice up by the RelateNumber you gave b2c.delayIssue for this Tsr: an invoice found means the trigger took effect (with DelayDay 0; a later DelayDay shows it only after that many days). ECPay refuses a Tsr it has already issued, so a repeat cannot issue twice, but it reports a failure for a success.",

@@ -661,6 +661,9 @@ export const b2cVoidWithReIssue: OperationSpec<B2cVoidWithReIssuePayload> = {
       }
     }
   },
+  "echo": {
+    "InvoiceNo": "VoidModel.InvoiceNo"
+  },
   "recovery": {
     "operation": "b2cGetIssue",
     "from": {

@@ -3,6 +3,7 @@
 // failure examples raise the right error kinds. Cases come from spec/openapi.yaml, so a new operation is covered.
 import { describe, expect, inject, it } from 'vitest';
 import { createEinvoiceClient, EcpayBusinessError, EcpayEnvelopeError, STAGE_CREDENTIALS } from '../../src/index.ts';
+import { echoing } from '../support/echo.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } });
@@ -17,13 +18,14 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
 
   it('sends a request Prism accepts, and decrypts the success example to the spec plaintext', async () => {
     const result = await fn.withEnvelope(payload, prefer('success'));
-    expect(result.data).toEqual(responseExamples.success['x-ecpay-data']);
+    // The mock's answer repeats the request's echoed fields, as ECPay's does (src/mock-echo.ts).
+    expect(result.data).toEqual(echoing(op, payload, responseExamples.success['x-ecpay-data']));
     expect(result.envelope.TransCode).toBe(1);
     expect(op['x-ecpay-success-codes']).toContain(result.data.RtnCode);
   });
 
   it('answers the first (success) example when no example is asked for', async () => {
-    expect(await fn(payload)).toEqual(responseExamples.success['x-ecpay-data']);
+    expect(await fn(payload)).toEqual(echoing(op, payload, responseExamples.success['x-ecpay-data']));
   });
 
   it('raises EcpayBusinessError for the business-failure example, with ECPay\'s code and message', async () => {

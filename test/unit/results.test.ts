@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, STAGE_CREDENTIALS, type DebugEvent } from '../../src/index.ts';
 import { looseVariants } from '../support/cases.ts';
+import { echoing } from '../support/echo.ts';
 import { fakeEcpay, FIXED_NOW_MS, type Answer } from '../support/fake-ecpay.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
@@ -19,18 +20,22 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
   const payload = withoutMerchant(Object.values<any>(requestExamples)[0]['x-ecpay-data']);
   const successes = Object.entries<any>(responseExamples).filter(([, ex]) => op['x-ecpay-success-codes'].includes(ex['x-ecpay-data']?.RtnCode));
 
-  const cases = successes.flatMap(([name, ex]) =>
-    looseVariants(schema, ex['x-ecpay-data'], 'result').map(([how, value, adjust]) => [`${name}: ${how}`, ex['x-ecpay-data'], value, adjust] as const));
+  // The answers repeat the request's echoed fields, as ECPay's do; the loose forms are made of that answer.
+  const cases = successes.flatMap(([name, ex]) => {
+    const canonical = echoing(op, payload, ex['x-ecpay-data']);
+    return looseVariants(schema, canonical, 'result').map(([how, value, adjust]) => [`${name}: ${how}`, canonical, value, adjust] as const);
+  });
+  const answer = (result: Record<string, unknown>) => () => ({ result });
 
   it.each(cases)('reads %s as the typed result', async (_, canonical, loose, adjust) => {
-    const expected = await facadeFor(client(() => ({ result: canonical })), path)(payload);
-    const got = await facadeFor(client(() => ({ result: loose })), path)(payload);
+    const expected = await facadeFor(client(answer(canonical)), path)(payload);
+    const got = await facadeFor(client(answer(loose)), path)(payload);
     expect(got).toEqual(adjust ? adjust(expected) : expected);
   });
 
   it('keeps fields the spec does not know, untouched', async () => {
     const [, ex] = successes[0]!;
-    const got = await facadeFor(client(() => ({ result: { ...ex['x-ecpay-data'], NewField: { a: [1] } } })), path)(payload);
+    const got = await facadeFor(client(answer({ ...echoing(op, payload, ex['x-ecpay-data']), NewField: { a: [1] } })), path)(payload);
     expect(got.NewField).toEqual({ a: [1] });
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayValidationError, STAGE_CREDENTIALS } from '../../src/index.ts';
 import { invalidCases, looseVariants } from '../support/cases.ts';
+import { echoing } from '../support/echo.ts';
 import { fakeEcpay } from '../support/fake-ecpay.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
@@ -19,7 +20,7 @@ function countingClient() {
 const withoutMerchant = ({ MerchantID: _m, ...rest }: Record<string, unknown>) => rest;
 
 describe.each(paths)('%s', (path) => {
-  const { payload: schema, requestExamples, responseExamples } = operation(path);
+  const { op, payload: schema, requestExamples, responseExamples } = operation(path);
   const examples = Object.values<any>(requestExamples).map((ex) => withoutMerchant(ex['x-ecpay-data']));
   const cases = invalidCases(schema, examples);
 
@@ -45,7 +46,7 @@ describe.each(paths)('%s', (path) => {
     // Any answer will do: these tests look at what was sent. A document operation gets a file.
     const success = responseExamples.success?.['x-ecpay-data'];
     async function sent(payload: Record<string, unknown>) {
-      const ecpay = fakeEcpay(() => (success ? { result: success } : { body: '%PDF-1.4\n%%EOF', headers: { 'Content-Type': 'application/pdf' } }));
+      const ecpay = fakeEcpay((req) => (success ? { result: echoing(op, req.data, success) } : { body: '%PDF-1.4\n%%EOF', headers: { 'Content-Type': 'application/pdf' } }));
       const client = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch: ecpay.fetch });
       await facadeFor(client, path)(payload);
       expect(ecpay.received).toHaveLength(1);
