@@ -16,7 +16,7 @@ export function renderOperationTable(ops: OperationFacts[]): string {
     const list = ops.filter((o) => o.product === product);
     lines.push(`**${product}** (${list.length})`, '', '| call | what it does | success RtnCode | retried automatically | outcome unknown: find out with |', '|---|---|---|---|---|');
     for (const o of list) {
-      const recovery = o.recovery ? `\`${String(o.recovery.operation)}\`` : o.retry.safe ? '' : 'see the error';
+      const recovery = o.recovery?.operation ? `\`${String(o.recovery.method)}\`` : o.retry.safe ? '' : "the error's note";
       lines.push(`| \`${o.product.toLowerCase()}.${o.method}\` | ${o.summary} | ${o.successCodes.join(', ')} | ${retried(o)} | ${recovery} |`);
     }
     lines.push('');

@@ -1,6 +1,7 @@
 // The two views derived from the unified spec. Plaintext: what the generator sees (bodies are the decrypted Data,
 // MerchantID left to the client). Wire: what Prism serves (envelopes only, examples with encrypted Data).
 import { clone, dataSchemaName, mediaOf, operationsOf, refName } from './doc.ts';
+import { withOutcome } from '../../src/normalise.ts';
 import type { Json, JsonObject } from './sources.ts';
 
 /** Each operation's request body and 200 response become its decrypted Data schema; envelopes disappear. */
@@ -9,6 +10,7 @@ export function plaintextView(unified: JsonObject): JsonObject {
   const schemas = (doc.components as JsonObject).schemas as JsonObject;
   const keep: JsonObject = {};
   for (const op of operationsOf(doc)) {
+    const successCodes = op['x-ecpay-success-codes'] as number[];
     for (const side of ['request', 'response'] as const) {
       const m = mediaOf(op, side);
       const name = dataSchemaName(m);
@@ -25,7 +27,9 @@ export function plaintextView(unified: JsonObject): JsonObject {
         const plain = (ex as JsonObject)['x-ecpay-data'];
         if (plain === null || plain === undefined) continue; // envelope failures have no plaintext
         const { value: _wire, 'x-ecpay-data': _plain, ...meta } = ex as JsonObject;
-        examples[exName] = { ...meta, value: side === 'request' ? withoutEmpty(schemas[name] as JsonObject, plain) : plain };
+        if (side === 'request') examples[exName] = { ...meta, value: withoutEmpty(schemas[name] as JsonObject, plain) };
+        // A failure is an error, not this operation's result: only successes, as the client returns them.
+        else if (successCodes.includes(Number((plain as JsonObject).RtnCode))) examples[exName] = { ...meta, value: asReturned(op, plain as JsonObject) };
       }
       m.examples = examples;
     }
@@ -80,9 +84,20 @@ function typesOnly(schema: JsonObject): void {
   if (schema.items) typesOnly(schema.items as JsonObject);
 }
 
-/** A result's enum is what ECPay documents, not a promise: the type says string or number, the description lists. */
+/** A success example with the fields the client adds (its outcome, a recorded date), as a caller receives it. */
+function asReturned(op: JsonObject, value: JsonObject): JsonObject {
+  const out = withOutcome(op['x-ecpay-outcomes'] as { outcome: string; when: object }[] | undefined, { ...value }) as JsonObject;
+  const dated = op['x-ecpay-records-date'] as string | undefined;
+  if (dated && out[dated] === undefined) out[dated] = '2026-01-02';
+  return out;
+}
+
+/**
+ * A result's enum is what ECPay documents, not a promise: the type says string or number, the description lists.
+ * The client's own fields (x-ecpay-client: the outcome) keep theirs: the client produces only those values.
+ */
 function widenEnums(schema: JsonObject): void {
-  if (Array.isArray(schema.enum)) {
+  if (Array.isArray(schema.enum) && !schema['x-ecpay-client']) {
     const known = `Documented values: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}.`;
     schema.description = schema.description ? `${String(schema.description)} ${known}` : known;
     delete schema.enum;

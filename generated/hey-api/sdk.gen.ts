@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2cAllowanceByCollegiateData, B2cAllowanceByCollegiateResponses, B2cAllowanceData, B2cAllowanceInvalidByCollegiateData, B2cAllowanceInvalidByCollegiateResponses, B2cAllowanceInvalidData, B2cAllowanceInvalidResponses, B2cAllowanceResponses, B2cCancelDelayIssueData, B2cCancelDelayIssueResponses, B2cDelayIssueData, B2cDelayIssueResponses, B2cEditDelayIssueData, B2cEditDelayIssueResponses, B2cGetAllowanceListData, B2cGetAllowanceListResponses, B2cGetIssueData, B2cGetIssueResponses, B2cInvalidData, B2cInvalidResponses, B2cIssueData, B2cIssueResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses, B2cVoidWithReIssueData, B2cVoidWithReIssueResponses } from './types.gen.ts';
+import type { B2bAddInvoiceWordSettingData, B2bAddInvoiceWordSettingResponses, B2bAllowanceConfirmData, B2bAllowanceConfirmResponses, B2bAllowanceData, B2bAllowanceResponses, B2bCancelAllowanceConfirmData, B2bCancelAllowanceConfirmResponses, B2bCancelAllowanceData, B2bCancelAllowanceResponses, B2bDownloadB2bPdfData, B2bDownloadB2bPdfResponses, B2bGetAllowanceConfirmData, B2bGetAllowanceConfirmResponses, B2bGetAllowanceData, B2bGetAllowanceInvalidConfirmData, B2bGetAllowanceInvalidConfirmResponses, B2bGetAllowanceInvalidData, B2bGetAllowanceInvalidResponses, B2bGetAllowanceResponses, B2bGetGovInvoiceWordSettingData, B2bGetGovInvoiceWordSettingResponses, B2bGetInvalidConfirmData, B2bGetInvalidConfirmResponses, B2bGetInvalidData, B2bGetInvalidResponses, B2bGetInvoiceWordSettingData, B2bGetInvoiceWordSettingResponses, B2bGetIssueConfirmData, B2bGetIssueConfirmResponses, B2bGetIssueData, B2bGetIssueResponses, B2bGetRejectConfirmData, B2bGetRejectConfirmResponses, B2bGetRejectData, B2bGetRejectResponses, B2bInvalidConfirmData, B2bInvalidConfirmResponses, B2bInvalidData, B2bInvalidResponses, B2bInvoicePrintData, B2bInvoicePrintResponses, B2bIssueConfirmData, B2bIssueConfirmResponses, B2bIssueData, B2bIssueResponses, B2bMaintainMerchantCustomerDataData, B2bMaintainMerchantCustomerDataResponses, B2bNotifyData, B2bNotifyResponses, B2bRejectConfirmData, B2bRejectConfirmResponses, B2bRejectData, B2bRejectResponses, B2bUpdateInvoiceWordStatusData, B2bUpdateInvoiceWordStatusResponses, B2bVoidWithReIssueData, B2bVoidWithReIssueResponses, B2cAddInvoiceWordSettingData, B2cAddInvoiceWordSettingResponses, B2cAllowanceByCollegiateData, B2cAllowanceByCollegiateResponses, B2cAllowanceData, B2cAllowanceInvalidByCollegiateData, B2cAllowanceInvalidByCollegiateResponses, B2cAllowanceInvalidData, B2cAllowanceInvalidResponses, B2cAllowanceResponses, B2cCancelDelayIssueData, B2cCancelDelayIssueResponses, B2cCheckBarcodeData, B2cCheckBarcodeResponses, B2cCheckLoveCodeData, B2cCheckLoveCodeResponses, B2cDelayIssueData, B2cDelayIssueResponses, B2cEditDelayIssueData, B2cEditDelayIssueResponses, B2cGetAllowanceInvalidData, B2cGetAllowanceInvalidResponses, B2cGetAllowanceListData, B2cGetAllowanceListResponses, B2cGetCompanyNameByTaxIdData, B2cGetCompanyNameByTaxIdResponses, B2cGetGovInvoiceWordSettingData, B2cGetGovInvoiceWordSettingResponses, B2cGetInvalidData, B2cGetInvalidResponses, B2cGetInvoiceNotifySettingData, B2cGetInvoiceNotifySettingResponses, B2cGetInvoiceWordSettingData, B2cGetInvoiceWordSettingResponses, B2cGetIssueData, B2cGetIssueListData, B2cGetIssueListResponses, B2cGetIssueResponses, B2cInvalidData, B2cInvalidResponses, B2cInvoiceNotifyData, B2cInvoiceNotifyResponses, B2cInvoiceNotifySettingData, B2cInvoiceNotifySettingResponses, B2cInvoicePrintData, B2cInvoicePrintResponses, B2cIssueData, B2cIssueResponses, B2cTriggerIssueData, B2cTriggerIssueResponses, B2cUpdateInvoiceWordStatusData, B2cUpdateInvoiceWordStatusResponses, B2cVoidWithReIssueData, B2cVoidWithReIssueResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,12 +19,180 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * Register a B2B letter track range (新增字軌)
+ *
+ * Registers a B2B invoice number range from the Ministry of Finance's assignment (GetGovInvoiceWordSetting) for this year or next, and returns its TrackID. A new track starts approved but not enabled: enable it with UpdateInvoiceWordStatus before issuing. Ranges come in blocks of 50 (the start ends in 00 or 50, the end in 49 or 99); a period earlier than the current one cannot be added, and a range must not be set in two systems. Modes: exchange and certification (letter tracks belong to the merchant).
+ */
+export const b2bAddInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2bAddInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2bAddInvoiceWordSettingResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/AddInvoiceWordSetting',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Issue an allowance (折讓) against one or more B2B invoices
+ *
+ * The seller issues an allowance (a credit note) after a return, an exchange or a discount; one allowance may cover lines of several invoices (Details). ECPay returns its 16-digit AllowanceNo, the key of every later allowance call (AllowanceConfirm, CancelAllowance, GetAllowance). Modes: exchange and certification. In exchange mode the allowance is valid at once but the exchange is done only when the partner confirms it (AllowanceConfirm); only invoices whose exchange is complete can be allowed. Each line must repeat the original line's number (OriginalSequenceNumber) and name, and may not exceed its quantity or price. There is no merchant key: every call that reaches ECPay creates one more allowance. ECPay's own field table could not be read: the fields come from O'Pay's sibling document, ECPay's .NET SDK and a table quoted from ECPay's certification page.
+ */
+export const b2bAllowance = <ThrowOnError extends boolean = false>(options: Options<B2bAllowanceData, ThrowOnError>) => (options.client ?? client).post<B2bAllowanceResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/Allowance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm an allowance a partner issued (折讓確認)
+ *
+ * The receiving side of an exchange confirms an allowance its partner issued (Allowance); ECPay uploads the confirmation the next day, which completes the allowance exchange, and notifies the partner. Mode: exchange only.
+ */
+export const b2bAllowanceConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bAllowanceConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bAllowanceConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/AllowanceConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void (作廢) a B2B allowance
+ *
+ * Voids an allowance issued with wrong content; only the allowance is voided, not the invoice. ECPay uploads the void the next day and notifies the partner. Modes: exchange and certification; in exchange mode the void is valid only once the partner confirms it (CancelAllowanceConfirm), in certification mode the merchant voids after agreeing with the partner. ECPay's pages disagree on who may void: the English exchange pages (?p=28444, and the newer ?p=58168) say only the seller, the certification query page (?p=29341) and O'Pay say only the buyer; ECPay decides. The query of a voided allowance is GetAllowanceInvalid; there is no B2B AllowanceInvalid operation.
+ */
+export const b2bCancelAllowance = <ThrowOnError extends boolean = false>(options: Options<B2bCancelAllowanceData, ThrowOnError>) => (options.client ?? client).post<B2bCancelAllowanceResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/CancelAllowance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm that a partner voided an allowance (作廢折讓確認)
+ *
+ * The receiving side of an exchange confirms its partner's void of an allowance (CancelAllowance); ECPay uploads the confirmation the next day, which completes the void, and notifies the partner. Mode: exchange only. There is no B2B AllowanceInvalidConfirm operation.
+ */
+export const b2bCancelAllowanceConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bCancelAllowanceConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bCancelAllowanceConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/CancelAllowanceConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Download a B2B invoice as a PDF file
+ *
+ * Returns one B2B invoice (output or input) as a PDF file. Applies to both trading-partner modes (exchange and certification). Unlike every other operation, a success is not the JSON envelope: the HTTP body is the PDF itself (Content-Type application/pdf, the file name in Content-Disposition); only a failure comes as the usual envelope, whose Data carries RtnCode and RtnMsg (e.g. 無法下載進項發票). ECPay allows about 2 calls per 10 seconds from one IP address: the client keeps its calls and retries of this operation within that rate (a call beyond it waits), as ECPay may otherwise refuse them (HTTP 403) for a while. The result is { contentType, bytes, fileName? }. For a URL to show or print the invoice in a browser, use InvoicePrint.
+ */
+export const b2bDownloadB2bPdf = <ThrowOnError extends boolean = false>(options: Options<B2bDownloadB2bPdfData, ThrowOnError>) => (options.client ?? client).post<B2bDownloadB2bPdfResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/DownloadB2BPdf',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query one B2B allowance (折讓) with its lines
+ *
+ * Returns one allowance by ECPay's AllowanceNo, under RtnData: buyer and seller, amounts, upload, confirmation and void states, and its lines with the invoice each one allows against. Applies to both trading-partner modes (exchange and certification). The response field list comes from ECPay's .NET SDK and O'Pay's sibling document; ECPay's pages show the request table only.
+ */
+export const b2bGetAllowance = <ThrowOnError extends boolean = false>(options: Options<B2bGetAllowanceData, ThrowOnError>) => (options.client ?? client).post<B2bGetAllowanceResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetAllowance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query whether a B2B allowance was confirmed by the trading partner (exchange mode)
+ *
+ * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether an allowance, found by ECPay's AllowanceNo, was confirmed, with the date and remark. The response comes from O'Pay's sibling document; ECPay's page confirms the path only.
+ */
+export const b2bGetAllowanceConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bGetAllowanceConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bGetAllowanceConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetAllowanceConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query the void of a B2B allowance (the query twin of CancelAllowance)
+ *
+ * Returns the void of an allowance found by ECPay's AllowanceNo: date, reason, upload and confirmation states. Applies to both trading-partner modes (exchange and certification). The void itself is done with CancelAllowance (the names differ); ECPay's page notes that, by the Ministry of Finance's rules, only the buyer can pass a cancelled allowance, while ECPay's CancelAllowance pages say only the seller may void one.
+ */
+export const b2bGetAllowanceInvalid = <ThrowOnError extends boolean = false>(options: Options<B2bGetAllowanceInvalidData, ThrowOnError>) => (options.client ?? client).post<B2bGetAllowanceInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetAllowanceInvalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query whether the void of a B2B allowance was confirmed (exchange mode)
+ *
+ * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether the void of an allowance (CancelAllowance), found by ECPay's AllowanceNo, was confirmed by the partner. The response comes from O'Pay's sibling document, with the extra fields of ECPay's .NET SDK class; ECPay's page confirms the path only.
+ */
+export const b2bGetAllowanceInvalidConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bGetAllowanceInvalidConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bGetAllowanceInvalidConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetAllowanceInvalidConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Search the number ranges the Ministry of Finance assigned (財政部配號結果)
+ *
+ * Lists the invoice number ranges (字軌配號) the Ministry of Finance's platform assigned and authorised to ECPay for one year, the ranges a merchant then registers with AddInvoiceWordSetting. Only last year, this year and next year (Republic Era) can be searched; that window moves with ECPay's clock, so ECPay checks it. An empty answer usually means the numbers were not authorised to ECPay or not yet assigned. Modes: exchange and certification (letter tracks belong to the merchant, not to a partner). The answer's fields come from the B2C twin and ECPay's .NET SDK, whose B2B result class has the same fields; no B2B page text was available.
+ */
+export const b2bGetGovInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2bGetGovInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2bGetGovInvoiceWordSettingResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetGovInvoiceWordSetting',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Query an invalidated (cancelled) B2B invoice
  *
  * Returns the invalidation of one invoice, issued by the merchant (InvoiceCategory 0) or received by it (1), looked up by invoice number and date or by the merchant's RelateNumber.
  */
 export const b2bGetInvalid = <ThrowOnError extends boolean = false>(options: Options<B2bGetInvalidData, ThrowOnError>) => (options.client ?? client).post<B2bGetInvalidResponses, unknown, ThrowOnError>({
     url: '/B2BInvoice/GetInvalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query whether a B2B invoice's void was confirmed by the trading partner (exchange mode)
+ *
+ * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns the void of an output or input invoice with the date the partner confirmed it, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. The response comes from O'Pay's sibling document; ECPay's page is cut off after MerchantID.
+ */
+export const b2bGetInvalidConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bGetInvalidConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bGetInvalidConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetInvalidConfirm',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -47,12 +215,222 @@ export const b2bGetInvoiceWordSetting = <ThrowOnError extends boolean = false>(o
 });
 
 /**
+ * Query one B2B invoice (output or input) with all its details
+ *
+ * Returns one B2B invoice issued by the merchant (InvoiceCategory 0) or to it (1): buyer and seller, amounts, its states (issued or rejected, voided, uploaded to the Ministry of Finance, confirmed by the partner, the amount that can still be allowed) and its lines, under RtnData. Applies to both trading-partner modes (exchange and certification). ECPay's page looks the invoice up by InvoiceNumber with InvoiceDate. B2B Issue does not answer the invoice date and no source documents a look-up by RelateNumber alone here, so to find out whether a lost Issue took effect use GetIssueConfirm (exchange mode, by RelateNumber), or keep the Taipei date of the call. The response field list comes from ECPay's .NET SDK and O'Pay's sibling document, not from ECPay's page.
+ */
+export const b2bGetIssue = <ThrowOnError extends boolean = false>(options: Options<B2bGetIssueData, ThrowOnError>) => (options.client ?? client).post<B2bGetIssueResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query whether a B2B invoice's issue was confirmed by the trading partner (exchange mode)
+ *
+ * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether an output or input invoice was confirmed, with the confirmation date and remark, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber, optionally narrowed by O'Pay's filters (buyer, seller, date and number ranges, states). One of the few B2B queries that finds an invoice by RelateNumber alone, so it tells whether an exchange-mode Issue whose answer was lost took effect. The filters and the response come from O'Pay's sibling document; ECPay's page is cut off after MerchantID.
+ */
+export const b2bGetIssueConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bGetIssueConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bGetIssueConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetIssueConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query the rejection (退回) of a B2B invoice (exchange mode)
+ *
+ * Exchange mode only (rejection exists only between exchange-mode partners; the certification index has no such page): returns the rejection of an output or input invoice (date, reason, upload and confirmation states), looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. No ECPay page text exists for it; the request comes from ECPay's .NET SDK and O'Pay's sibling document, the response from O'Pay's.
+ */
+export const b2bGetReject = <ThrowOnError extends boolean = false>(options: Options<B2bGetRejectData, ThrowOnError>) => (options.client ?? client).post<B2bGetRejectResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetReject',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Query whether a B2B invoice's rejection was confirmed (exchange mode)
+ *
+ * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no rejections or confirmations): returns the rejection of an output or input invoice with the date it was confirmed, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. The response comes from O'Pay's sibling document; ECPay's page confirms the path only.
+ */
+export const b2bGetRejectConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bGetRejectConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bGetRejectConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/GetRejectConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void (作廢) an issued B2B invoice
+ *
+ * Voids an issued invoice after a sales return or a mistake; ECPay uploads the void to the Ministry of Finance the next day and notifies the partner. Modes: exchange and certification. In exchange mode the void is valid only once the partner confirms it (InvalidConfirm), and an invoice the partner has not yet confirmed cannot be voided; in certification mode the merchant voids after agreeing with the partner. An invoice with allowances cannot be voided until every allowance is voided (CancelAllowance). ECPay checks Reason's length (at most 20 characters, RtnCode 2103005) before it looks the invoice up (6070004 for a wrong number or date).
+ */
+export const b2bInvalid = <ThrowOnError extends boolean = false>(options: Options<B2bInvalidData, ThrowOnError>) => (options.client ?? client).post<B2bInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/Invalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm a void a partner sent you (作廢發票確認)
+ *
+ * The receiving side of an exchange: the buyer confirms that its partner voided an invoice; ECPay uploads the confirmation the next day, which completes the void (before it the void is not valid), and notifies the partner. Mode: exchange only. Weaker footing: ECPay's page could be read only as far as its path; the fields come from O'Pay's sibling document and ECPay's PHP example, and ECPay's .NET SDK does not cover the operation.
+ */
+export const b2bInvalidConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bInvalidConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bInvalidConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/InvalidConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a URL that renders a B2B invoice for printing
+ *
+ * Returns InvoiceHtml, a URL that shows one B2B invoice (output or input) in a browser, ready to print or save as a PDF. Applies to both trading-partner modes (exchange and certification). Nothing changes on ECPay's side, so it may be called again. To get the PDF file itself, use DownloadB2BPdf.
+ */
+export const b2bInvoicePrint = <ThrowOnError extends boolean = false>(options: Options<B2bInvoicePrintData, ThrowOnError>) => (options.client ?? client).post<B2bInvoicePrintResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/InvoicePrint',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Issue a B2B e-invoice (三聯式) to a trading partner
+ *
+ * Issues an invoice to a trading partner set up with MaintainMerchantCustomerData, from an enabled letter track; ECPay uploads it to the Ministry of Finance and notifies the partner. Modes: exchange and certification (the partner's ExchangeMode decides, the path is the same). In exchange mode the invoice is valid at once but the exchange is done only when the partner confirms it (IssueConfirm); until then it can be neither voided nor allowed. In certification mode the merchant issues after agreeing with the partner, and no confirmation follows. The answer carries the invoice number and random code but no InvoiceDate, although every later call on the invoice (Invalid, IssueConfirm, GetIssue, Allowance's Details) needs it: record the Taiwan date when sending (a stage test that ran across midnight got 6070004, wrong number or date). RelateNumber is the only duplicate guard (RqID is not one). ECPay's own field table could not be read: the fields come from O'Pay's sibling document, the table quoted from ECPay's certification page and ECPay's .NET SDK, with the looser bound where they differ.
+ */
+export const b2bIssue = <ThrowOnError extends boolean = false>(options: Options<B2bIssueData, ThrowOnError>) => (options.client ?? client).post<B2bIssueResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/Issue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm an invoice a partner issued to you (開立發票確認)
+ *
+ * The receiving side of an exchange: the buyer confirms an invoice its partner issued; ECPay uploads the confirmation the next day, which completes the exchange and lets the invoice be voided or allowed, and notifies the issuer. To refuse the invoice instead, use Reject. Mode: exchange only (a certification-mode invoice needs no confirmation). Weaker footing: ECPay's page could be read only as far as its path; the fields come from O'Pay's sibling document and ECPay's PHP example, and ECPay's .NET SDK does not cover the operation.
+ */
+export const b2bIssueConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bIssueConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bIssueConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/IssueConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Add, update or delete a trading partner (交易對象)
  *
  * Sets up a B2B trading partner (buyer, seller or both) and the mode invoices are exchanged with it: Exchange (1) or Certification (0, ECPay uploads to the Ministry of Finance; output invoices only).
  */
 export const b2bMaintainMerchantCustomerData = <ThrowOnError extends boolean = false>(options: Options<B2bMaintainMerchantCustomerDataData, ThrowOnError>) => (options.client ?? client).post<B2bMaintainMerchantCustomerDataResponses, unknown, ThrowOnError>({
     url: '/B2BInvoice/MaintainMerchantCustomerData',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * E-mail a notice of an invoice or allowance event to the trading partner and/or the merchant
+ *
+ * Asks ECPay to send an e-mail about one invoice (or one of its allowances): issued, voided, rejected, allowance, allowance voided, or one of their confirmations (InvoiceTag), to the trading partner (Notified C), the merchant (M) or both (A). Applies to both trading-partner modes, with different tags: exchange mode knows tags 1-10, certification mode only 1-4 (the client cannot tell the partner's mode, so ECPay judges the tag). ECPay's stage sends no e-mail; the addresses must first be set in ECPay's back office. Every call sends a mail, so a call whose answer was lost is not repeated automatically.
+ */
+export const b2bNotify = <ThrowOnError extends boolean = false>(options: Options<B2bNotifyData, ThrowOnError>) => (options.client ?? client).post<B2bNotifyResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/Notify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reject (退回) an invoice a partner issued to you
+ *
+ * The receiving side of an exchange refuses an invoice with wrong content (quantity, price, item name); ECPay uploads the rejection the next day and notifies the issuer, who confirms it with RejectConfirm. Mode: exchange (only ECPay's exchange index has the page; O'Pay's sibling document also describes a rejection after agreement in certification mode).
+ */
+export const b2bReject = <ThrowOnError extends boolean = false>(options: Options<B2bRejectData, ThrowOnError>) => (options.client ?? client).post<B2bRejectResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/Reject',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm that a partner rejected your invoice (退回發票確認)
+ *
+ * The issuing side of an exchange confirms that its partner rejected an invoice (Reject); ECPay uploads the confirmation, which completes the rejection. Mode: exchange only.
+ */
+export const b2bRejectConfirm = <ThrowOnError extends boolean = false>(options: Options<B2bRejectConfirmData, ThrowOnError>) => (options.client ?? client).post<B2bRejectConfirmResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/RejectConfirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Set the state of a B2B letter track (字軌)
+ *
+ * Enables (2), suspends (1) or disables (0) the letter track TrackID. A track added with AddInvoiceWordSetting must be enabled before invoices are issued from it. Disabling is final: no more invoices can be uploaded from the range and the track cannot be enabled again. Modes: exchange and certification (letter tracks belong to the merchant).
+ */
+export const b2bUpdateInvoiceWordStatus = <ThrowOnError extends boolean = false>(options: Options<B2bUpdateInvoiceWordStatusData, ThrowOnError>) => (options.client ?? client).post<B2bUpdateInvoiceWordStatusResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/UpdateInvoiceWordStatus',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Void a B2B invoice and issue it again with corrected content (註銷重開)
+ *
+ * Voids the invoice VoidModel.InvoiceNumber and re-issues it with corrected content in one call, under the same invoice number, RelateNumber and issue time: IssueModel must repeat the original RelateNumber and InvoiceTime. ECPay uploads the void at once and the new issue after the Ministry of Finance has taken the void. Mode: certification only (the operation is in ECPay's certification index only; an exchange-mode partner voids with Invalid and is issued a new invoice). Weaker footing than the other operations: ECPay's page could be read only as far as its top-level fields; VoidModel and IssueModel come from O'Pay's sibling document, and ECPay's .NET SDK has a model but no method for it.
+ */
+export const b2bVoidWithReIssue = <ThrowOnError extends boolean = false>(options: Options<B2bVoidWithReIssueData, ThrowOnError>) => (options.client ?? client).post<B2bVoidWithReIssueResponses, unknown, ThrowOnError>({
+    url: '/B2BInvoice/VoidWithReIssue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Add a B2C letter track (字軌) and number range
+ *
+ * Registers with ECPay a letter track (字軌) and number range that the Ministry of Finance allocated to the merchant (see GetGovInvoiceWordSetting), for one period of this year or next year, and returns its TrackID. The new track starts inactive: enable it with UpdateInvoiceWordStatus before issuing. Ranges come in books of 50 numbers: the range starts at a number ending in 00 or 50 and ends at one ending in 49 or 99. ECPay's page asks to check the letters for typos. A period earlier than the current one, or a year other than this year and next year, is refused by ECPay, which checks them against its own clock. Every call that reaches ECPay may add one more track: there is no merchant key, so the client never repeats it on its own.
+ */
+export const b2cAddInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2cAddInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2cAddInvoiceWordSettingResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/AddInvoiceWordSetting',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -131,6 +509,34 @@ export const b2cCancelDelayIssue = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * Check whether a mobile-barcode carrier (手機條碼) is registered
+ *
+ * Asks the Ministry of Finance, through ECPay, whether a mobile-barcode carrier (手機條碼, "/" and 7 characters) is registered. RtnCode 1 only means that the check ran; the answer is IsExist, which the client reads into the result's outcome (exists or not-found). When the Ministry's system is down or in maintenance ECPay answers 10000010 or 9000001; the client returns them as the outcome service-unavailable instead of an error, so that a checkout can carry on. ECPay's page says to use the check as an aid only, never as the only gate before issuing: a wrong barcode means the invoice cannot be attributed to the buyer, but the Ministry may be unreachable.
+ */
+export const b2cCheckBarcode = <ThrowOnError extends boolean = false>(options: Options<B2cCheckBarcodeData, ThrowOnError>) => (options.client ?? client).post<B2cCheckBarcodeResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/CheckBarcode',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check whether a donation code (捐贈碼) exists
+ *
+ * Asks whether a donation code (捐贈碼, 愛心碼: 3 to 7 digits) belongs to a receiving organisation, so that an invoice can be donated to it. RtnCode 1 only means that the check ran; the answer is IsExist, which the client reads into the result's outcome (exists or not-found), with the organisation's name in OrganName when PAID's live test saw it. ECPay's older page text says the check calls the Ministry of Finance's system, which may be in maintenance; its newer text says ECPay downloads the Ministry's donation-code list periodically. Either way, a code that says the Ministry's system is unavailable (10000010, 9000001) comes back as the outcome service-unavailable instead of an error.
+ */
+export const b2cCheckLoveCode = <ThrowOnError extends boolean = false>(options: Options<B2cCheckLoveCodeData, ThrowOnError>) => (options.client ?? client).post<B2cCheckLoveCodeResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/CheckLoveCode',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Store an invoice to issue later (延遲開立 / 預約開立)
  *
  * Hands ECPay a complete invoice to keep and issue later: after DelayDay days (DelayFlag 1) or when b2c.triggerIssue is called with its Tsr (DelayFlag 2). b2c.editDelayIssue replaces it and b2c.cancelDelayIssue cancels it while it waits (not on its issue day after 10:00). When it is issued, ECPay POSTs a form to NotifyURL (not on stage); einvoice.callbacks.b2cDelayIssueNotify reads it. ECPay's servers must be able to reach NotifyURL.
@@ -159,6 +565,20 @@ export const b2cEditDelayIssue = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
+ * Read the void record of a voided allowance
+ *
+ * Returns the void (作廢) record of an allowance (折讓): when the allowance was made and voided, the reason given, the two parties' business IDs and whether the void was uploaded to the Ministry of Finance. The allowance is named by its invoice number and allowance number. To find out whether an allowance is voided at all, GetAllowanceList's IA_Invalid_Status is the usual query. The fields come from O'Pay's sibling document, ECPay's .NET SDK and PAID's live test; ECPay's own field table could not be read.
+ */
+export const b2cGetAllowanceInvalid = <ThrowOnError extends boolean = false>(options: Options<B2cGetAllowanceInvalidData, ThrowOnError>) => (options.client ?? client).post<B2cGetAllowanceInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetAllowanceInvalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List the allowances of an invoice, or find one allowance by its number
  *
  * Returns the allowances (折讓) found by allowance number (SearchType 0), by invoice number and invoice issue date (SearchType 1) or by invoice number and allowance date (SearchType 2), each with its lines, amounts and whether it was voided. Online allowances (AllowanceByCollegiate) appear only once the buyer has agreed; a pending one is not listed. This is the query that finds out whether an Allowance whose answer was lost took effect.
@@ -166,6 +586,77 @@ export const b2cEditDelayIssue = <ThrowOnError extends boolean = false>(options:
  */
 export const b2cGetAllowanceList = <ThrowOnError extends boolean = false>(options: Options<B2cGetAllowanceListData, ThrowOnError>) => (options.client ?? client).post<B2cGetAllowanceListResponses, unknown, ThrowOnError>({
     url: '/B2CInvoice/GetAllowanceList',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Look up a company's name by its business ID (統一編號)
+ *
+ * Checks a Taiwan business ID (統一編號) and returns the company's name from the government's open data or the Ministry of Finance's API. Three answers are not the merchant's fault and come back as outcomes, not errors: found (RtnCode 1, CompanyName), not-found (7, 查無資料) and service-unavailable (9000001, the Ministry's API failed). ECPay's page warns that "no data" does not make the ID invalid: welfare committees and some government and medical bodies are missing from the data, so use the look-up as an aid and let the buyer proceed. An ID whose checksum is wrong is refused by the client before sending, as ECPay would refuse it (1200125).
+ */
+export const b2cGetCompanyNameByTaxId = <ThrowOnError extends boolean = false>(options: Options<B2cGetCompanyNameByTaxIdData, ThrowOnError>) => (options.client ?? client).post<B2cGetCompanyNameByTaxIdResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetCompanyNameByTaxID',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the invoice-number ranges the Ministry of Finance allocated to the merchant
+ *
+ * Lists, for one Republic-era year, the letter tracks and number ranges that the Ministry of Finance allocated to the merchant and that the merchant authorised ECPay to use: period, type, letters, range and number of books of 50. These are the ranges AddInvoiceWordSetting can register. Only last year, this year and next year can be asked (ECPay checks the window against its own clock; PAID's live test saw 110 answered 字軌年份錯誤). An empty answer (RtnCode 7, 查無資料) usually means the tracks were not authorised to ECPay on the Ministry's platform, or the allocation is not finished (ECPay's page).
+ */
+export const b2cGetGovInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2cGetGovInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2cGetGovInvoiceWordSettingResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetGovInvoiceWordSetting',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read the void record of a voided B2C invoice
+ *
+ * Returns the void (作廢) record of an invoice: when it was voided, the reason given, and whether the void was uploaded to the Ministry of Finance. The invoice is named by all three of RelateNumber, InvoiceNo and InvoiceDate. To find out whether an invoice is voided at all, GetIssue's IIS_Invalid_Status is the usual query. The answer's fields come from O'Pay's sibling document and ECPay's .NET SDK (identical field sets) and PAID's live test; ECPay's own page could be read only for its first request rows.
+ */
+export const b2cGetInvalid = <ThrowOnError extends boolean = false>(options: Options<B2cGetInvalidData, ThrowOnError>) => (options.client ?? client).post<B2cGetInvalidResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetInvalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read the back office's invoice notification settings (experimental)
+ *
+ * Experimental, on weaker footing: ECPay's page for it is marked "in development" (開發中) and is not in ECPay's index of its B2C pages; only its request (MerchantID) could be read. The answer's fields come from O'Pay's sibling document alone, whose own example is marked "to be adjusted", and no SDK calls the operation. Expect changes.
+ * Returns the back office's e-invoice notification settings (發票通知方式設定): per event, how the customer is notified (CostomerSetting, spelt so by ECPay and O'Pay), whether the merchant is notified (SelfSetting), and the merchant's notification addresses (EmailSetting). When these settings send notices, InvoiceNotify is not needed (calling it too sends the message twice). InvoiceNotifySetting writes them.
+ */
+export const b2cGetInvoiceNotifySetting = <ThrowOnError extends boolean = false>(options: Options<B2cGetInvoiceNotifySettingData, ThrowOnError>) => (options.client ?? client).post<B2cGetInvoiceNotifySettingResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetInvoiceNotifySetting',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the merchant's B2C letter tracks (字軌) and their state
+ *
+ * Lists the merchant's own letter tracks (字軌) of one year: TrackID, type, letters, number range, last number used and state (not yet enabled, in use, stopped, suspended, pending review, review failed), optionally narrowed to one period, state, type, letters or product category. Only last year, this year and next year (Republic era) can be searched; ECPay checks that window against its own clock. This is the query that finds out whether an AddInvoiceWordSetting whose answer was lost took effect, and it gives the TrackID that UpdateInvoiceWordStatus needs. The client sends InvoiceTerm 0 and UseStatus 0 (everything) and InvoiceCategory 1 (B2C) when they are left out.
+ */
+export const b2cGetInvoiceWordSetting = <ThrowOnError extends boolean = false>(options: Options<B2cGetInvoiceWordSettingData, ThrowOnError>) => (options.client ?? client).post<B2cGetInvoiceWordSettingResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetInvoiceWordSetting',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -188,12 +679,70 @@ export const b2cGetIssue = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
+ * List the B2C invoices issued in a date range, one page at a time
+ *
+ * Returns the invoices issued between BeginDate and EndDate, newest first, NumPerPage (1 to 200) at a time: page ShowingPage of TotalCount invoices. ECPay's page says to ask for page 1 first to learn TotalCount, then page through; the client's .pages() and .items() do that. The list shifts while new invoices are issued (newest first), so a long walk may see an invoice twice. Each invoice carries a summary of GetIssue's fields (numbers, amounts, states, carrier, prize draw); GetIssue gives one invoice in full. Optional Query_* filters narrow the list; their values come from ECPay's .NET SDK, which gives only their ranges, so their meanings are inferred.
+ * ECPay's page says the answer's Data is AES-encrypted, but stage answers it as a plain JSON object (PAID's live test); the client reads either. The field list comes from ECPay's .NET SDK and from PAID and RYT; ECPay's own field table could not be read, and no sibling document covers this operation (weaker footing for the answer's fields). DataType 2 asks for CSV, whose shape no source shows: the client can read only the JSON answer.
+ */
+export const b2cGetIssueList = <ThrowOnError extends boolean = false>(options: Options<B2cGetIssueListData, ThrowOnError>) => (options.client ?? client).post<B2cGetIssueListResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/GetIssueList',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Void (作廢) an issued B2C invoice
  *
  * Voids an issued invoice; ECPay uploads the void to the Ministry of Finance the next day and notifies the buyer. Limits that bite (ECPay's pages): an invoice with allowances cannot be voided until every allowance is voided (AllowanceInvalid; otherwise RtnCode 5070450 per PAID), and after 23:59:59 on the 13th of an odd month the invoices of the previous two months can no longer be voided (on 14 March, January and February are closed). A repeat of a void that succeeded fails with an "already voided" message.
  */
 export const b2cInvalid = <ThrowOnError extends boolean = false>(options: Options<B2cInvalidData, ThrowOnError>) => (options.client ?? client).post<B2cInvalidResponses, unknown, ThrowOnError>({
     url: '/B2CInvoice/Invalid',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send an invoice notification (issue, void, allowance, prize) by e-mail or SMS
+ *
+ * Sends a notification about an invoice by e-mail and/or SMS to the buyer, the merchant or both: that the invoice was issued (I) or voided (II), that an allowance was made (A) or voided (AI), that the invoice won a prize (AW), an online allowance awaiting the buyer's consent (OA), or an offline (POS) invoice's issue notice (OI). ECPay's page: not needed when the back office's notification settings (發票通知方式設定) already send notices, since calling it too sends the message twice; ECPay checks winning invoices on the 29th of odd months, and a prize notice for an invoice that did not win answers 查無資料. Stage never sends anything. Every call sends one more message, so the client never repeats it on its own.
+ */
+export const b2cInvoiceNotify = <ThrowOnError extends boolean = false>(options: Options<B2cInvoiceNotifyData, ThrowOnError>) => (options.client ?? client).post<B2cInvoiceNotifyResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/InvoiceNotify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Write the back office's invoice notification settings (experimental)
+ *
+ * Experimental, on weaker footing: ECPay's page for it is new and not in ECPay's index of its B2C pages, and could be read only for its first request rows; the other fields come from O'Pay's sibling document alone, whose example is marked "to be adjusted", and no SDK calls the operation. Its sibling GetInvoiceNotifySetting is marked "in development" by ECPay. Verify the effect in ECPay's back office before relying on it.
+ * Writes the back office's e-invoice notification settings (發票通知方式設定): per event, how the customer is notified (CostomerSetting, spelt so by ECPay), whether the merchant is notified (SelfSetting), the merchant's notification addresses (EmailSetting), and the warning sent to NotifyEmail when a letter track runs low (InvHeaderRemain in the unit RemainWord). No source says what happens to an event left out of a list. To reuse the answer of GetInvoiceNotifySetting, leave out its NotifyName labels: this request does not take them.
+ */
+export const b2cInvoiceNotifySetting = <ThrowOnError extends boolean = false>(options: Options<B2cInvoiceNotifySettingData, ThrowOnError>) => (options.client ?? client).post<B2cInvoiceNotifySettingResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/InvoiceNotifySetting',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a URL of a printable page of a B2C invoice
+ *
+ * Returns InvoiceHtml, the URL of a page that shows the invoice (e-invoice certificate, 電子發票證明聯) for printing or saving as an image or PDF, in the chosen style; PAID records the URL as valid for one hour from the call, so open it right away. Only invoices issued with Print 1 can be printed: a carrier or donated invoice, or an unknown number, answers 查無資料 (PAID's live test). Printing e-invoices yourself requires applying to ECPay for a password seed (密碼種子), and convenience-store KIOSK printing needs a separate application (ECPay's integration notes, as quoted by CARL and O'Pay). PrintStyle 1-3 are documented by O'Pay and ECPay's .NET SDK; 4/5, IsShowingDetail and IsReprintInvoice come from third-party SDKs only (weaker footing).
+ */
+export const b2cInvoicePrint = <ThrowOnError extends boolean = false>(options: Options<B2cInvoicePrintData, ThrowOnError>) => (options.client ?? client).post<B2cInvoicePrintResponses, unknown, ThrowOnError>({
+    url: '/B2CInvoice/InvoicePrint',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -5,6 +5,745 @@ export type ClientOptions = {
 };
 
 /**
+ * Decrypted request Data of b2bAddInvoiceWordSetting (/B2BInvoice/AddInvoiceWordSetting).
+ */
+export type B2bAddInvoiceWordSettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec; not earlier than the current period of the year.
+     */
+    InvoiceTerm: 1 | 2 | 3 | 4 | 5 | 6;
+    /**
+     * Year in the Republic Era, three digits; only this year or next (ECPay checks that window).
+     */
+    InvoiceYear: string;
+    /**
+     * 07 = general tax, 08 = special tax.
+     */
+    InvType: '07' | '08';
+    /**
+     * Invoice category; 2 = B2B. The client sends the number 2 when you leave it out.
+     */
+    InvoiceCategory?: 1 | 2 | 3 | 4 | '2';
+    /**
+     * The letter track, two upper-case letters assigned by the Ministry of Finance.
+     */
+    InvoiceHeader: string;
+    /**
+     * The range's first number, 8 digits ending in 00 or 50 (e.g. 10000000).
+     */
+    InvoiceStart: string;
+    /**
+     * The range's last number, 8 digits ending in 49 or 99 (e.g. 10000049); after InvoiceStart.
+     */
+    InvoiceEnd: string;
+};
+
+/**
+ * Decrypted response Data of b2bAddInvoiceWordSetting (/B2BInvoice/AddInvoiceWordSetting). Success RtnCode: 1.
+ */
+export type B2bAddInvoiceWordSettingResult = {
+    /**
+     * 1 = added; anything else = not added (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The new track's ID; keep it for UpdateInvoiceWordStatus.
+     */
+    TrackID?: string;
+};
+
+/**
+ * Decrypted request Data of b2bAllowance (/B2BInvoice/Allowance).
+ */
+export type B2bAllowancePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The allowance time, yyyy-MM-dd HH:mm:ss, within the past 6 days (ECPay checks it against its clock); left out, ECPay uses the current time.
+     */
+    AllowanceDate?: string;
+    /**
+     * The buyer's e-mail address(es), several separated by ";"; left out, ECPay uses the partner's data. Use no real addresses on stage.
+     */
+    CustomerEmail?: string;
+    /**
+     * The buyer's address.
+     */
+    CustomerAddress?: string;
+    /**
+     * The allowance's tax, an integer: within 2 of round(TotalAmount × the invoice's tax rate); 0 when the invoices carry special tax only.
+     */
+    TaxAmount: number;
+    /**
+     * The allowance total before tax, an integer, not 0; the rounded sum of the lines' ItemAmount.
+     */
+    TotalAmount: number;
+    /**
+     * The reason for the allowance (折讓原因).
+     */
+    Reason?: string;
+    /**
+     * The allowed lines, one per original invoice line; lines of several invoices may be combined.
+     */
+    Details: Array<{
+        /**
+         * The invoice the line belongs to, two upper-case letters and eight digits.
+         */
+        OriginalInvoiceNumber: string;
+        /**
+         * That invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too).
+         */
+        OriginalInvoiceDate: string;
+        /**
+         * The original line's ItemSeq.
+         */
+        OriginalSequenceNumber: number;
+        /**
+         * The original line's name, repeated exactly.
+         */
+        ItemName: string;
+        /**
+         * The quantity allowed, at most the original quantity; up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * The unit price before tax, at most the original price; up to 10 integer and 7 decimal digits.
+         */
+        ItemPrice: number;
+        /**
+         * The line's amount before tax, up to 12 integer and 7 decimal digits; within 1 of ItemCount × ItemPrice.
+         */
+        ItemAmount: number;
+        /**
+         * The line's tax, an integer; optional. Within 1 of round(ItemAmount × the invoice's tax rate); 0 for special tax.
+         */
+        Tax?: number;
+    }>;
+};
+
+/**
+ * Decrypted response Data of b2bAllowance (/B2BInvoice/Allowance). Success RtnCode: 1.
+ */
+export type B2bAllowanceResult = {
+    /**
+     * 1 = allowance issued; anything else = not issued (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * ECPay's 16-digit allowance number; empty when it failed. Keep it for every later allowance call.
+     */
+    AllowanceNo?: string;
+    /**
+     * The allowance slip number (O'Pay calls it merchant-defined; its example equals AllowanceNo).
+     */
+    AllowanceNumber?: string;
+};
+
+/**
+ * Decrypted request Data of b2bAllowanceConfirm (/B2BInvoice/AllowanceConfirm).
+ */
+export type B2bAllowanceConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number (16 characters), as Allowance returned it.
+     */
+    AllowanceNo: string;
+    /**
+     * A remark on the confirmation.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bAllowanceConfirm (/B2BInvoice/AllowanceConfirm). Success RtnCode: 1.
+ */
+export type B2bAllowanceConfirmResult = {
+    /**
+     * 1 = confirmed; anything else = not confirmed (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bCancelAllowance (/B2BInvoice/CancelAllowance).
+ */
+export type B2bCancelAllowancePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number (16 characters), as Allowance returned it.
+     */
+    AllowanceNo: string;
+    /**
+     * Why the allowance is voided, at most 20 characters.
+     */
+    Reason: string;
+    /**
+     * A remark.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bCancelAllowance (/B2BInvoice/CancelAllowance). Success RtnCode: 1.
+ */
+export type B2bCancelAllowanceResult = {
+    /**
+     * 1 = voided; anything else = not voided (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bCancelAllowanceConfirm (/B2BInvoice/CancelAllowanceConfirm).
+ */
+export type B2bCancelAllowanceConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number (16 characters).
+     */
+    AllowanceNo: string;
+    /**
+     * A remark on the confirmation.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bCancelAllowanceConfirm (/B2BInvoice/CancelAllowanceConfirm). Success RtnCode: 1.
+ */
+export type B2bCancelAllowanceConfirmResult = {
+    /**
+     * 1 = confirmed; anything else = not confirmed (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bDownloadB2BPdf (/B2BInvoice/DownloadB2BPdf).
+ */
+export type B2bDownloadB2bPdfPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant; ECPay's default when left out), 1 = input invoice.
+     */
+    InvoiceCategory?: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (as ECPay's .NET SDK sends a DateTime) is accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * Paper size; 1 A4 (ECPay's default), 2 A5.
+     */
+    PrintStyle?: 1 | 2;
+};
+
+/**
+ * Decrypted response Data of b2bDownloadB2BPdf (/B2BInvoice/DownloadB2BPdf). Success RtnCode: 1.
+ */
+export type B2bDownloadB2bPdfResult = {
+    /**
+     * Never a success in a real answer: ECPay answers an envelope only on failure (the copy of its page shows 0). A success is the PDF.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's reason, e.g. 無法下載進項發票 (an input invoice cannot be downloaded).
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bGetAllowance (/B2BInvoice/GetAllowance).
+ */
+export type B2bGetAllowancePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number, 16 characters (e.g. 2107301546105790), as Allowance answered it.
+     */
+    AllowanceNo: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetAllowance (/B2BInvoice/GetAllowance). Success RtnCode: 1.
+ */
+export type B2bGetAllowanceResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The allowance found.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+         */
+        MerchantID?: string;
+        /**
+         * ECPay's allowance number.
+         */
+        AllowanceNo?: string;
+        /**
+         * The merchant's allowance number.
+         */
+        AllowanceNumber?: string;
+        /**
+         * Allowance type, e.g. "2"; by the Ministry of Finance's numbering (inferred, not stated by the sources) 1 issued by the buyer, 2 issued by the seller.
+         */
+        AllowanceType?: string;
+        /**
+         * Buyer's business ID.
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Buyer's name.
+         */
+        Buyer_Name?: string;
+        /**
+         * Buyer's address.
+         */
+        Buyer_Address?: string;
+        /**
+         * Buyer's phone.
+         */
+        Buyer_TelephoneNumber?: string;
+        /**
+         * Buyer's e-mail.
+         */
+        Buyer_EmailAddress?: string;
+        /**
+         * Seller's business ID (O'Pay's table says empty "when InvoiceCategory is 0", a field the request does not have).
+         */
+        Seller_Identifier?: string;
+        /**
+         * Seller's name.
+         */
+        Seller_Name?: string;
+        /**
+         * Allowance date.
+         */
+        AllowanceDate?: string;
+        /**
+         * Allowance amount without tax.
+         */
+        TotalAmount?: number;
+        /**
+         * Tax of the allowance.
+         */
+        TaxAmount?: number;
+        /**
+         * The IP address the allowance was made from.
+         */
+        IP?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed. Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload time.
+         */
+        Upload_Date?: string;
+        /**
+         * Date the partner confirmed; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 1 voided (CancelAllowance took effect), 0 in force. Documented values: "0", "1".
+         */
+        Invalid_Status?: string;
+        /**
+         * Confirmation status; empty not set, 0 not confirmed, 1 confirmed. Documented values: "", "0", "1".
+         */
+        ExchangeStatus?: string;
+        /**
+         * Remark. O'Pay's table only.
+         */
+        Remark?: string;
+        /**
+         * The allowance's lines.
+         */
+        Items?: Array<{
+            /**
+             * Issue date of the invoice the line allows against, yyyy-mm-dd hh:mm:ss.
+             */
+            OriginalInvoiceDate?: string;
+            /**
+             * Number of the invoice the line allows against.
+             */
+            OriginalInvoiceNumber?: string;
+            /**
+             * Line number on the original invoice.
+             */
+            OriginalSequenceNumber?: number;
+            /**
+             * The original item name.
+             */
+            OriginalDescription?: string;
+            /**
+             * 07 general tax, 08 special tax. Documented values: "07", "08".
+             */
+            InvoiceType?: string;
+            /**
+             * Tax type; 1 taxable, 2 zero-rated, 3 tax-free, 4 special rate. Documented values: 1, 2, 3, 4.
+             */
+            TaxType?: number;
+            /**
+             * Line number on the allowance.
+             */
+            AllowanceSequenceNumber?: number;
+            /**
+             * Quantity (8 integer digits and 2 decimals).
+             */
+            Quantity?: number;
+            /**
+             * Unit.
+             */
+            Unit?: string;
+            /**
+             * Unit price (8 integer digits and 7 decimals).
+             */
+            UnitPrice?: number;
+            /**
+             * Tax of the line.
+             */
+            Tax?: number;
+            /**
+             * Line amount (12 integer digits and 7 decimals).
+             */
+            Amount?: number;
+            /**
+             * What can still be allowed on the original invoice line.
+             */
+            BalanceAmount?: number;
+        }>;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetAllowanceConfirm (/B2BInvoice/GetAllowanceConfirm).
+ */
+export type B2bGetAllowanceConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number, 16 characters (e.g. 2107301546105790), as Allowance answered it.
+     */
+    AllowanceNo: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetAllowanceConfirm (/B2BInvoice/GetAllowanceConfirm). Success RtnCode: 1.
+ */
+export type B2bGetAllowanceConfirmResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The allowance's confirmation.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * Seller's business ID.
+         */
+        Seller_Identifier?: string;
+        /**
+         * Buyer's business ID.
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Allowance date, yyyy-mm-dd.
+         */
+        AllowanceDate?: string;
+        /**
+         * Date the partner confirmed; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; may be empty. Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date; null (not given) when not uploaded.
+         */
+        Upload_Date?: string;
+        /**
+         * The partner's remark on the confirmation.
+         */
+        ConfirmRemark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetAllowanceInvalid (/B2BInvoice/GetAllowanceInvalid).
+ */
+export type B2bGetAllowanceInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number, 16 characters (e.g. 2107301546105790), as Allowance answered it.
+     */
+    AllowanceNo: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetAllowanceInvalid (/B2BInvoice/GetAllowanceInvalid). Success RtnCode: 1.
+ */
+export type B2bGetAllowanceInvalidResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The allowance's void.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * ECPay's allowance number.
+         */
+        AllowanceNo?: string;
+        /**
+         * The merchant's allowance number.
+         */
+        AllowanceNumber?: string;
+        /**
+         * Seller's business ID (not Seller_Identifier in this answer).
+         */
+        SellerId?: string;
+        /**
+         * Buyer's business ID (not Buyer_Identifier in this answer).
+         */
+        BuyerId?: string;
+        /**
+         * Void date, yyyy-mm-dd.
+         */
+        CancelDate?: string;
+        /**
+         * Void reason.
+         */
+        CancelReason?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; may be empty. Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date; null (not given) when not uploaded.
+         */
+        Upload_Date?: string;
+        /**
+         * Confirmation status; empty not set, 0 not confirmed, 1 confirmed. Documented values: "", "0", "1".
+         */
+        ExchangeStatus?: string;
+        /**
+         * Remark.
+         */
+        Remark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetAllowanceInvalidConfirm (/B2BInvoice/GetAllowanceInvalidConfirm).
+ */
+export type B2bGetAllowanceInvalidConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ECPay's allowance number, 16 characters (e.g. 2107301546105790), as Allowance answered it.
+     */
+    AllowanceNo: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetAllowanceInvalidConfirm (/B2BInvoice/GetAllowanceInvalidConfirm). Success RtnCode: 1.
+ */
+export type B2bGetAllowanceInvalidConfirmResult = {
+    /**
+     * 1 = success; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The void of the allowance and its confirmation.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * ECPay's allowance number. Only ECPay's .NET SDK class lists it.
+         */
+        AllowanceNo?: string;
+        /**
+         * The merchant's allowance number. Only ECPay's .NET SDK class lists it.
+         */
+        AllowanceNumber?: string;
+        /**
+         * Seller's business ID (the .NET SDK's class reads SellerId).
+         */
+        Seller_Identifier?: string;
+        /**
+         * Buyer's business ID (the .NET SDK's class reads BuyerId).
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Void date, yyyy-mm-dd.
+         */
+        CancelDate?: string;
+        /**
+         * Void reason. Only ECPay's .NET SDK class lists it.
+         */
+        CancelReason?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; may be empty. Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date; null (not given) when not uploaded.
+         */
+        Upload_Date?: string;
+        /**
+         * Confirmation status; empty not set, 0 not confirmed, 1 confirmed. Documented values: "", "0", "1".
+         */
+        ExchangeStatus?: string;
+        /**
+         * The partner's remark on the confirmation.
+         */
+        ConfirmRemark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetGovInvoiceWordSetting (/B2BInvoice/GetGovInvoiceWordSetting).
+ */
+export type B2bGetGovInvoiceWordSettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * Year in the Republic Era, three digits (2026 is "115"). Only last year, this year and next year can be searched; ECPay checks that window.
+     */
+    InvoiceYear: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetGovInvoiceWordSetting (/B2BInvoice/GetGovInvoiceWordSetting). Success RtnCode: 1.
+ */
+export type B2bGetGovInvoiceWordSettingResult = {
+    /**
+     * 1 = success (the list may be empty); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The assigned ranges, one per row (missing, null or empty when there are none).
+     */
+    InvoiceInfo?: Array<{
+        /**
+         * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec.
+         */
+        InvoiceTerm?: number;
+        /**
+         * 07 = general tax, 08 = special tax.
+         */
+        InvType?: string;
+        /**
+         * The letter track (two letters, e.g. KK).
+         */
+        InvoiceHeader?: string;
+        /**
+         * First number of the range (ends in 00 or 50).
+         */
+        InvoiceStart?: string;
+        /**
+         * Last number of the range (ends in 49 or 99).
+         */
+        InvoiceEnd?: string;
+        /**
+         * Number of booklets (1 booklet = 50 numbers).
+         */
+        Number?: number;
+    }>;
+};
+
+/**
  * Decrypted request Data of b2bGetInvalid (/B2BInvoice/GetInvalid).
  */
 export type B2bGetInvalidPayload = {
@@ -94,6 +833,91 @@ export type B2bGetInvalidResult = {
          * Invoice remark.
          */
         Remark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetInvalidConfirm (/B2BInvoice/GetInvalidConfirm).
+ */
+export type B2bGetInvalidConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant), 1 = input invoice (issued to the merchant).
+     */
+    InvoiceCategory: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. Required when RelateNumber has no value.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time are accepted too. Required with InvoiceNumber.
+     */
+    InvoiceDate?: string;
+    /**
+     * The merchant's own order number the invoice was issued with. Required when InvoiceNumber has no value.
+     */
+    RelateNumber?: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetInvalidConfirm (/B2BInvoice/GetInvalidConfirm). Success RtnCode: 1.
+ */
+export type B2bGetInvalidConfirmResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The void and its confirmation.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * Invoice number.
+         */
+        InvoiceNumber?: string;
+        /**
+         * Buyer's business ID (the .NET SDK's class reads BuyerId).
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Seller's business ID (the .NET SDK's class reads SellerId).
+         */
+        Seller_Identifier?: string;
+        /**
+         * Void date, yyyy-mm-dd.
+         */
+        CancelDate?: string;
+        /**
+         * Void reason.
+         */
+        CancelReason?: string;
+        /**
+         * Date the partner confirmed the void, yyyy-mm-dd; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; empty for an output invoice (InvoiceCategory 0). Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date, yyyy-mm-dd; null (not given) for an output invoice.
+         */
+        Upload_Date?: string;
+        /**
+         * The partner's remark on the confirmation.
+         */
+        ConfirmRemark?: string;
     };
 };
 
@@ -199,6 +1023,838 @@ export type B2bGetInvoiceWordSettingResult = {
 };
 
 /**
+ * Decrypted request Data of b2bGetIssue (/B2BInvoice/GetIssue).
+ */
+export type B2bGetIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant), 1 = input invoice (issued to the merchant).
+     */
+    InvoiceCategory: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. ECPay's page requires it (with InvoiceDate); give it, or at least RelateNumber.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time (yyyy-MM-dd HH:mm:ss, or a T as ECPay's .NET SDK sends it) are accepted too. Required with InvoiceNumber.
+     */
+    InvoiceDate?: string;
+    /**
+     * The merchant's own order number the invoice was issued with. Optional on ECPay's page; no source shows ECPay finding an invoice by it alone in this query.
+     */
+    RelateNumber?: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetIssue (/B2BInvoice/GetIssue). Success RtnCode: 1.
+ */
+export type B2bGetIssueResult = {
+    /**
+     * 1 = found (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice found.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+         */
+        MerchantID?: string;
+        /**
+         * Invoice number. In O'Pay's table and the .NET SDK; O'Pay's example leaves it out.
+         */
+        InvoiceNumber?: string;
+        /**
+         * Invoice date, yyyy-mm-dd.
+         */
+        InvoiceDate?: string;
+        /**
+         * The merchant's RelateNumber (the stage recordings show it echoing Issue's).
+         */
+        RelateNumber?: string;
+        /**
+         * Buyer's business ID (統一編號).
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Buyer's name.
+         */
+        Buyer_Name?: string;
+        /**
+         * Buyer's address.
+         */
+        Buyer_Address?: string;
+        /**
+         * Buyer's phone.
+         */
+        Buyer_TelephoneNumber?: string;
+        /**
+         * Buyer's e-mail.
+         */
+        Buyer_EmailAddress?: string;
+        /**
+         * Buyer's fax.
+         */
+        Buyer_FacsimileNumber?: string;
+        /**
+         * Seller's business ID; empty for an output invoice (InvoiceCategory 0). O'Pay's table only.
+         */
+        Seller_Identifier?: string;
+        /**
+         * Seller's name; empty for an output invoice. O'Pay's table only.
+         */
+        Seller_Name?: string;
+        /**
+         * Seller's address; empty for an output invoice. O'Pay's table only.
+         */
+        Seller_Address?: string;
+        /**
+         * Seller's phone; empty for an output invoice. O'Pay's table only.
+         */
+        Seller_TelephoneNumber?: string;
+        /**
+         * Seller's e-mail; empty for an output invoice. O'Pay's table only.
+         */
+        Seller_EmailAddress?: string;
+        /**
+         * Seller's fax; empty for an output invoice. O'Pay's table only.
+         */
+        Seller_FacsimileNumber?: string;
+        /**
+         * Customs clearance of a zero-rated invoice; 1 not through customs, 2 through customs. Documented values: "", "1", "2".
+         */
+        CustomsClearanceMark?: string;
+        /**
+         * Invoice type; 07 general tax, 08 special tax. Documented values: "07", "08".
+         */
+        InvoiceType?: string;
+        /**
+         * Tax type; 1 taxable, 2 zero-rated, 3 tax-free, 4 taxable at a special rate. Documented values: 1, 2, 3, 4.
+         */
+        TaxType?: number;
+        /**
+         * Zero-tax reason 71..79 (營業稅法第7條 items 1-9) for a zero-rated invoice.
+         */
+        ZeroTaxRateReason?: string;
+        /**
+         * Tax rate, e.g. 0.05.
+         */
+        TaxRate?: number;
+        /**
+         * Special tax category 1..8 for a special-tax invoice.
+         */
+        SpecialTaxType?: string;
+        /**
+         * Sales amount without tax.
+         */
+        SalesAmount?: number;
+        /**
+         * Tax amount.
+         */
+        TaxAmount?: number;
+        /**
+         * Total amount, tax included.
+         */
+        TotalAmount?: number;
+        /**
+         * The IP address the invoice was issued from.
+         */
+        IP?: string;
+        /**
+         * Issue time, yyyy-mm-dd hh:mm:ss.
+         */
+        CreateDate?: string;
+        /**
+         * 1 issued, 0 rejected. Documented values: "0", "1".
+         */
+        Issue_Status?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; empty for an input invoice (InvoiceCategory 1). Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload time; null (not given) for an input invoice.
+         */
+        Upload_Date?: string;
+        /**
+         * Date the partner confirmed, yyyy-mm-dd; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 1 voided, 0 not voided. What Invalid's recovery reads (Odoo reads the invoice's state here). Documented values: "0", "1".
+         */
+        Invalid_Status?: string;
+        /**
+         * The partner's mode; 0 certification (存證), 1 exchange (交換). Documented values: "0", "1".
+         */
+        ExchangeMode?: string;
+        /**
+         * Confirmation status; empty not set, 0 not confirmed, 1 confirmed. Documented values: "", "0", "1".
+         */
+        ExchangeStatus?: string;
+        /**
+         * The amount that can still be allowed (折讓) on this invoice.
+         */
+        BalanceAmount?: number;
+        /**
+         * The invoice remark (Issue's InvoiceRemark).
+         */
+        MainRemark?: string;
+        /**
+         * The invoice's 4-digit random number. O'Pay's table only.
+         */
+        RandomNumber?: string;
+        /**
+         * The invoice's lines.
+         */
+        Items?: Array<{
+            /**
+             * Line number, 1..999.
+             */
+            ItemSeq?: number;
+            /**
+             * Item name.
+             */
+            ItemName?: string;
+            /**
+             * Quantity.
+             */
+            ItemCount?: number;
+            /**
+             * Unit.
+             */
+            ItemWord?: string;
+            /**
+             * Unit price.
+             */
+            ItemPrice?: number;
+            /**
+             * Line amount.
+             */
+            ItemAmount?: number;
+            /**
+             * Tax of the line.
+             */
+            ItemTax?: number;
+            /**
+             * Line remark.
+             */
+            ItemRemark?: string;
+        }>;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetIssueConfirm (/B2BInvoice/GetIssueConfirm).
+ */
+export type B2bGetIssueConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant), 1 = input invoice (issued to the merchant).
+     */
+    InvoiceCategory: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. Required when RelateNumber has no value.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time are accepted too. Required with InvoiceNumber.
+     */
+    InvoiceDate?: string;
+    /**
+     * The merchant's own order number the invoice was issued with. Required when InvoiceNumber has no value.
+     */
+    RelateNumber?: string;
+    /**
+     * Filter by the seller's business ID (統一編號).
+     */
+    Seller_Identifier?: string;
+    /**
+     * Filter by the buyer's business ID.
+     */
+    Buyer_Identifier?: string;
+    /**
+     * Filter, invoices dated from this day, yyyy-MM-dd.
+     */
+    InvoiceDateBegin?: string;
+    /**
+     * Filter, invoices dated up to this day, yyyy-MM-dd.
+     */
+    InvoiceDateEnd?: string;
+    /**
+     * Filter, the first invoice number of a range, digits only (no track letters).
+     */
+    InvoiceNumberBegin?: string;
+    /**
+     * Filter, the last invoice number of a range, digits only (no track letters).
+     */
+    InvoiceNumberEnd?: string;
+    /**
+     * Filter; 1 issued, 0 rejected.
+     */
+    Issue_Status?: '0' | '1';
+    /**
+     * Filter; 1 voided, 0 not voided.
+     */
+    Invalid_Status?: '0' | '1';
+    /**
+     * Filter; 1 exchange, 0 certification.
+     */
+    ExchangeMode?: '0' | '1';
+    /**
+     * Filter; with ExchangeMode 1, 0 waiting for confirmation and 1 confirmed; with ExchangeMode 0, 1 done. Leave it out (or empty) for "not set".
+     */
+    ExchangeStatus?: '0' | '1';
+    /**
+     * Filter; 0 not uploaded, 1 uploaded, 2 upload failed.
+     */
+    Upload_Status?: '0' | '1' | '2';
+};
+
+/**
+ * Decrypted response Data of b2bGetIssueConfirm (/B2BInvoice/GetIssueConfirm). Success RtnCode: 1.
+ */
+export type B2bGetIssueConfirmResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice's confirmation.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * Invoice number.
+         */
+        InvoiceNumber?: string;
+        /**
+         * Invoice date, yyyy-mm-dd.
+         */
+        InvoiceDate?: string;
+        /**
+         * Buyer's business ID.
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Seller's business ID.
+         */
+        Seller_Identifier?: string;
+        /**
+         * Date the partner confirmed, yyyy-mm-dd; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; empty for an output invoice (InvoiceCategory 0). Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload time; null (not given) for an output invoice.
+         */
+        Upload_Date?: string;
+        /**
+         * The partner's remark on the confirmation.
+         */
+        ConfirmRemark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetReject (/B2BInvoice/GetReject).
+ */
+export type B2bGetRejectPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant), 1 = input invoice (issued to the merchant).
+     */
+    InvoiceCategory: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. Required when RelateNumber has no value.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time are accepted too. Required with InvoiceNumber.
+     */
+    InvoiceDate?: string;
+    /**
+     * The merchant's own order number the invoice was issued with. Required when InvoiceNumber has no value.
+     */
+    RelateNumber?: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetReject (/B2BInvoice/GetReject). Success RtnCode: 1.
+ */
+export type B2bGetRejectResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The rejection found.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * Invoice number.
+         */
+        InvoiceNumber?: string;
+        /**
+         * Buyer's business ID (the .NET SDK's class reads BuyerId).
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Seller's business ID (the .NET SDK's class reads SellerId).
+         */
+        Seller_Identifier?: string;
+        /**
+         * Rejection date, yyyy-mm-dd.
+         */
+        RejectDate?: string;
+        /**
+         * Rejection time, HH:mm:ss. Only ECPay's .NET SDK lists it (like GetInvalid's CancelTime).
+         */
+        RejectTime?: string;
+        /**
+         * Rejection reason.
+         */
+        RejectReason?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; empty for an input invoice (InvoiceCategory 1). Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date; null (not given) for an input invoice.
+         */
+        Upload_Date?: string;
+        /**
+         * Date the rejection was confirmed; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * Confirmation status; empty not set, 0 not confirmed, 1 confirmed. Documented values: "", "0", "1".
+         */
+        ExchangeStatus?: string;
+        /**
+         * Invoice remark.
+         */
+        Remark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bGetRejectConfirm (/B2BInvoice/GetRejectConfirm).
+ */
+export type B2bGetRejectConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant), 1 = input invoice (issued to the merchant).
+     */
+    InvoiceCategory: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits. Required when RelateNumber has no value.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time are accepted too. Required with InvoiceNumber.
+     */
+    InvoiceDate?: string;
+    /**
+     * The merchant's own order number the invoice was issued with. Required when InvoiceNumber has no value.
+     */
+    RelateNumber?: string;
+};
+
+/**
+ * Decrypted response Data of b2bGetRejectConfirm (/B2BInvoice/GetRejectConfirm). Success RtnCode: 1.
+ */
+export type B2bGetRejectConfirmResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The rejection and its confirmation.
+     */
+    RtnData?: {
+        /**
+         * Merchant ID.
+         */
+        MerchantID?: string;
+        /**
+         * Invoice number.
+         */
+        InvoiceNumber?: string;
+        /**
+         * Buyer's business ID (the .NET SDK's class reads BuyerId).
+         */
+        Buyer_Identifier?: string;
+        /**
+         * Seller's business ID (the .NET SDK's class reads SellerId).
+         */
+        Seller_Identifier?: string;
+        /**
+         * Rejection date, yyyy-mm-dd (O'Pay's table calls it the void date, a copy slip).
+         */
+        RejectDate?: string;
+        /**
+         * Rejection time, HH:mm:ss. Only ECPay's .NET SDK lists it.
+         */
+        RejectTime?: string;
+        /**
+         * Rejection reason. O'Pay's table only.
+         */
+        RejectReason?: string;
+        /**
+         * Date the rejection was confirmed; null (not given) when not confirmed.
+         */
+        ConfirmDate?: string;
+        /**
+         * 0 not uploaded, 1 uploaded, 2 upload failed; empty for an output invoice (InvoiceCategory 0). Documented values: "", "0", "1", "2".
+         */
+        Upload_Status?: string;
+        /**
+         * Upload date; null (not given) for an output invoice.
+         */
+        Upload_Date?: string;
+        /**
+         * The remark on the confirmation.
+         */
+        ConfirmRemark?: string;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bInvalid (/B2BInvoice/Invalid).
+ */
+export type B2bInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to void, two upper-case letters and eight digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time, as Odoo and ECPay's .NET SDK send it, are accepted too). Issue does not return it: use the Taiwan date recorded when issuing.
+     */
+    InvoiceDate: string;
+    /**
+     * The reason for the void (作廢原因), at most 20 characters (20 Chinese characters pass).
+     */
+    Reason: string;
+    /**
+     * A remark.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bInvalid (/B2BInvoice/Invalid). Success RtnCode: 1.
+ */
+export type B2bInvalidResult = {
+    /**
+     * 1 = voided; anything else = not voided (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * Only ECPay's .NET SDK expects it (an object shaped like GetInvalid's answer); O'Pay and a live stage test show no RtnData. Read when present, never required.
+     */
+    RtnData?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * Decrypted request Data of b2bInvalidConfirm (/B2BInvoice/InvalidConfirm).
+ */
+export type B2bInvalidConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The voided invoice, two upper-case letters and eight digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too).
+     */
+    InvoiceDate: string;
+    /**
+     * A remark on the confirmation.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bInvalidConfirm (/B2BInvoice/InvalidConfirm). Success RtnCode: 1.
+ */
+export type B2bInvalidConfirmResult = {
+    /**
+     * 1 = confirmed; anything else = not confirmed (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bInvoicePrint (/B2BInvoice/InvoicePrint).
+ */
+export type B2bInvoicePrintPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * 0 = output invoice (issued by the merchant; ECPay's default when left out), 1 = input invoice.
+     */
+    InvoiceCategory?: 0 | 1;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time (as ECPay's .NET SDK sends a DateTime) are accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * Paper size; 1 A4 (ECPay's default), 2 A5.
+     */
+    PrintStyle?: 1 | 2;
+};
+
+/**
+ * Decrypted response Data of b2bInvoicePrint (/B2BInvoice/InvoicePrint). Success RtnCode: 1.
+ */
+export type B2bInvoicePrintResult = {
+    /**
+     * 1 = success; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The URL that renders the invoice for printing; open it in a browser.
+     */
+    InvoiceHtml?: string;
+};
+
+/**
+ * Decrypted request Data of b2bIssue (/B2BInvoice/Issue).
+ */
+export type B2bIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The merchant's own number for this invoice, unique per merchant and never reused (compared without regard to case). ECPay refuses a RelateNumber it has seen, which is the only guard against issuing twice (RqID is not).
+     */
+    RelateNumber: string;
+    /**
+     * The issue time, yyyy-MM-dd HH:mm:ss (yyyy/MM/dd HH:mm:ss is accepted too). On Issue, best left out: ECPay then issues at the current time; a given time must lie within the past 6 days and keep numbers in time order, which ECPay checks against its own clock.
+     */
+    InvoiceTime?: string;
+    /**
+     * The buyer's Taiwan business ID (統一編號), 8 digits with a valid checksum.
+     */
+    CustomerIdentifier: string;
+    /**
+     * The buyer's e-mail address(es), several separated by ";". Left out, ECPay uses the addresses set with MaintainMerchantCustomerData. Use no real addresses on stage.
+     */
+    CustomerEmail?: string;
+    /**
+     * The buyer's company address.
+     */
+    CustomerAddress?: string;
+    /**
+     * The buyer's telephone number.
+     */
+    CustomerTelephoneNumber?: string;
+    /**
+     * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+     */
+    ClearanceMark?: '1' | '2';
+    /**
+     * 07 = general tax invoice (一般稅額), 08 = special tax invoice (特種稅額).
+     */
+    InvType: '07' | '08';
+    /**
+     * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = special taxable (特種應稅). InvType 07 allows 1, 2 and 3; InvType 08 allows 3 and 4.
+     */
+    TaxType: '1' | '2' | '3' | '4';
+    /**
+     * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods, 72 export-related services, 73 duty-free shops, 74 sales to bonded-zone enterprises, 75 international transport, 76 ships and aircraft for it, 77 goods and repairs for them, 78 and 79 bonded-zone sales for export). Required when TaxType is 2.
+     */
+    ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+    /**
+     * Best left out: ECPay sets 0.05 for TaxType 1 and 0 for 2 and 3, and derives the rate from SpecialTaxType for 4.
+     */
+    TaxRate?: number;
+    /**
+     * The special tax category: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none. Required with TaxType 3 (must be 8) and with TaxType 4 (1-8).
+     */
+    SpecialTaxType?: number;
+    /**
+     * The invoice lines, 1 to 999.
+     */
+    Items: Array<{
+        /**
+         * The line's number, unique within the invoice. Send it (1, 2, ...): allowances name the line by it (OriginalSequenceNumber).
+         */
+        ItemSeq?: number;
+        /**
+         * The product's name.
+         */
+        ItemName: string;
+        /**
+         * The quantity, up to 8 integer and 7 decimal digits.
+         */
+        ItemCount: number;
+        /**
+         * The unit (個, 件, ...). Optional, but ECPay's .NET SDK always sends one.
+         */
+        ItemWord?: string;
+        /**
+         * The unit price before tax, up to 10 integer and 7 decimal digits.
+         */
+        ItemPrice: number;
+        /**
+         * The line's amount before tax, up to 12 integer and 7 decimal digits; within 1 of round(ItemCount × ItemPrice).
+         */
+        ItemAmount: number;
+        /**
+         * The line's tax, an integer of up to 11 digits; optional. ECPay only checks it against TaxAmount (it is not uploaded); 0 on a special tax invoice.
+         */
+        ItemTax?: number;
+        /**
+         * A remark on the line.
+         */
+        ItemRemark?: string;
+    }>;
+    /**
+     * The sales total before tax, an integer of up to 12 digits, not 0; the rounded sum of the lines' ItemAmount.
+     */
+    SalesAmount: number;
+    /**
+     * The tax total, an integer of up to 11 digits: within 2 of round(SalesAmount × 0.05) when TaxType is 1; 0 when the sale is zero-rated or tax-free (TaxType 2 or 3) and on a special tax invoice (InvType 08).
+     */
+    TaxAmount: number;
+    /**
+     * The invoice total, SalesAmount + TaxAmount, an integer of up to 12 digits, not 0.
+     */
+    TotalAmount: number;
+    /**
+     * A remark printed on the invoice (GetIssue answers it as MainRemark).
+     */
+    InvoiceRemark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bIssue (/B2BInvoice/Issue). Success RtnCode: 1.
+ */
+export type B2bIssueResult = {
+    /**
+     * 1 = issued; anything else = not issued (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The invoice number (two letters and eight digits); empty when issuing failed.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The invoice's 4-digit random code.
+     */
+    RandomNumber?: string;
+};
+
+/**
+ * Decrypted request Data of b2bIssueConfirm (/B2BInvoice/IssueConfirm).
+ */
+export type B2bIssueConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to confirm, two upper-case letters and eight digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too). Optional; send it.
+     */
+    InvoiceDate?: string;
+    /**
+     * A remark on the confirmation.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bIssueConfirm (/B2BInvoice/IssueConfirm). Success RtnCode: 1.
+ */
+export type B2bIssueConfirmResult = {
+    /**
+     * 1 = confirmed; anything else = not confirmed (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
  * Decrypted request Data of b2bMaintainMerchantCustomerData (/B2BInvoice/MaintainMerchantCustomerData).
  */
 export type B2bMaintainMerchantCustomerDataPayload = {
@@ -272,6 +1928,377 @@ export type B2bMaintainMerchantCustomerDataResult = {
      * Return message
      */
     RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bNotify (/B2BInvoice/Notify).
+ */
+export type B2bNotifyPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd; yyyy/MM/dd and a trailing time (as ECPay's .NET SDK sends a DateTime) are accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * ECPay's allowance number (16 characters), for the allowance notices (InvoiceTag 4, 5, 9, 10).
+     */
+    AllowanceNo?: string;
+    /**
+     * The e-mail address(es) to notify, separated by ";". Optional: the partner's address is set with MaintainMerchantCustomerData and the merchant's in ECPay's back office.
+     */
+    NotifyMail?: string;
+    /**
+     * What the notice is about; 1 issued, 2 voided, 3 rejected, 4 allowance, 5 allowance voided, 6 issue confirmed, 7 void confirmed, 8 reject confirmed, 9 allowance confirmed, 10 allowance void confirmed. Certification mode knows 1-4 only.
+     */
+    InvoiceTag: '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10';
+    /**
+     * Who is notified; C the customer (the trading partner), M the merchant, A both.
+     */
+    Notified: 'C' | 'M' | 'A';
+};
+
+/**
+ * Decrypted response Data of b2bNotify (/B2BInvoice/Notify). Success RtnCode: 1.
+ */
+export type B2bNotifyResult = {
+    /**
+     * 1 = the notice was sent (發送完成); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bReject (/B2BInvoice/Reject).
+ */
+export type B2bRejectPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to reject, two upper-case letters and eight digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too).
+     */
+    InvoiceDate: string;
+    /**
+     * Why the invoice is rejected (退回原因), at most 20 characters.
+     */
+    Reason: string;
+    /**
+     * A remark.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bReject (/B2BInvoice/Reject). Success RtnCode: 1.
+ */
+export type B2bRejectResult = {
+    /**
+     * 1 = rejected; anything else = not rejected (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bRejectConfirm (/B2BInvoice/RejectConfirm).
+ */
+export type B2bRejectConfirmPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The rejected invoice, two upper-case letters and eight digits.
+     */
+    InvoiceNumber: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too).
+     */
+    InvoiceDate: string;
+    /**
+     * A remark on the confirmation.
+     */
+    Remark?: string;
+};
+
+/**
+ * Decrypted response Data of b2bRejectConfirm (/B2BInvoice/RejectConfirm). Success RtnCode: 1.
+ */
+export type B2bRejectConfirmResult = {
+    /**
+     * 1 = confirmed; anything else = not confirmed (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bUpdateInvoiceWordStatus (/B2BInvoice/UpdateInvoiceWordStatus).
+ */
+export type B2bUpdateInvoiceWordStatusPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * ID of the letter track, as AddInvoiceWordSetting or GetInvoiceWordSetting returned it (String(10)).
+     */
+    TrackID: string;
+    /**
+     * New state of the track: 0 = disable (final: its range can no longer be uploaded, and it cannot be enabled again), 1 = suspend, 2 = enable.
+     */
+    InvoiceStatus: 0 | 1 | 2;
+};
+
+/**
+ * Decrypted response Data of b2bUpdateInvoiceWordStatus (/B2BInvoice/UpdateInvoiceWordStatus). Success RtnCode: 1.
+ */
+export type B2bUpdateInvoiceWordStatusResult = {
+    /**
+     * 1 = the state was set; anything else = it was not (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2bVoidWithReIssue (/B2BInvoice/VoidWithReIssue).
+ */
+export type B2bVoidWithReIssuePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to void.
+     */
+    VoidModel: {
+        /**
+         * The invoice to void and re-issue, two upper-case letters and eight digits.
+         */
+        InvoiceNumber: string;
+        /**
+         * Why it is voided, at most 20 characters.
+         */
+        VoidReason: string;
+    };
+    /**
+     * The corrected content, with the original RelateNumber and issue time.
+     */
+    IssueModel: {
+        /**
+         * The original invoice's RelateNumber; it cannot change.
+         */
+        RelateNumber: string;
+        /**
+         * The original issue time, yyyy-MM-dd HH:mm:ss or yyyy/MM/dd HH:mm:ss; it cannot change.
+         */
+        InvoiceTime: string;
+        /**
+         * The buyer's Taiwan business ID (統一編號), 8 digits with a valid checksum.
+         */
+        CustomerIdentifier: string;
+        /**
+         * The buyer's e-mail address(es), several separated by ";". Left out, ECPay uses the addresses set with MaintainMerchantCustomerData. Use no real addresses on stage.
+         */
+        CustomerEmail?: string;
+        /**
+         * The buyer's company address.
+         */
+        CustomerAddress?: string;
+        /**
+         * The buyer's telephone number.
+         */
+        CustomerTelephoneNumber?: string;
+        /**
+         * Customs clearance of a zero-rated sale; 1 = not via customs, 2 = via customs. Required when TaxType is 2.
+         */
+        ClearanceMark?: '1' | '2';
+        /**
+         * 07 = general tax invoice (一般稅額), 08 = special tax invoice (特種稅額).
+         */
+        InvType: '07' | '08';
+        /**
+         * 1 = taxable, 2 = zero-rated, 3 = tax-free, 4 = special taxable (特種應稅). InvType 07 allows 1, 2 and 3; InvType 08 allows 3 and 4.
+         */
+        TaxType: '1' | '2' | '3' | '4';
+        /**
+         * Why the sale is zero-rated (營業稅法第7條 items 1-9: 71 export goods, 72 export-related services, 73 duty-free shops, 74 sales to bonded-zone enterprises, 75 international transport, 76 ships and aircraft for it, 77 goods and repairs for them, 78 and 79 bonded-zone sales for export). Required when TaxType is 2.
+         */
+        ZeroTaxRateReason?: '71' | '72' | '73' | '74' | '75' | '76' | '77' | '78' | '79';
+        /**
+         * Best left out: ECPay sets 0.05 for TaxType 1 and 0 for 2 and 3, and derives the rate from SpecialTaxType for 4.
+         */
+        TaxRate?: number;
+        /**
+         * The special tax category: 1 = 25 %, 2 = 15 %, 3 = 2 %, 4 = 1 %, 5-7 = 5 %, 8 = tax-free or non-sales special; 0 = none. Required with TaxType 3 (must be 8) and with TaxType 4 (1-8).
+         */
+        SpecialTaxType?: number;
+        /**
+         * The invoice lines, 1 to 999.
+         */
+        Items: Array<{
+            /**
+             * The line's number, unique within the invoice. Send it (1, 2, ...): allowances name the line by it (OriginalSequenceNumber).
+             */
+            ItemSeq?: number;
+            /**
+             * The product's name.
+             */
+            ItemName: string;
+            /**
+             * The quantity, up to 8 integer and 7 decimal digits.
+             */
+            ItemCount: number;
+            /**
+             * The unit (個, 件, ...). Optional, but ECPay's .NET SDK always sends one.
+             */
+            ItemWord?: string;
+            /**
+             * The unit price before tax, up to 10 integer and 7 decimal digits.
+             */
+            ItemPrice: number;
+            /**
+             * The line's amount before tax, up to 12 integer and 7 decimal digits; within 1 of round(ItemCount × ItemPrice).
+             */
+            ItemAmount: number;
+            /**
+             * The line's tax, an integer of up to 11 digits; optional. ECPay only checks it against TaxAmount (it is not uploaded); 0 on a special tax invoice.
+             */
+            ItemTax?: number;
+            /**
+             * A remark on the line.
+             */
+            ItemRemark?: string;
+        }>;
+        /**
+         * The sales total before tax, an integer of up to 12 digits, not 0; the rounded sum of the lines' ItemAmount.
+         */
+        SalesAmount: number;
+        /**
+         * The tax total, an integer of up to 11 digits: within 2 of round(SalesAmount × 0.05) when TaxType is 1; 0 when the sale is zero-rated or tax-free (TaxType 2 or 3) and on a special tax invoice (InvType 08).
+         */
+        TaxAmount: number;
+        /**
+         * The invoice total, SalesAmount + TaxAmount, an integer of up to 12 digits, not 0.
+         */
+        TotalAmount?: number;
+        /**
+         * A remark printed on the invoice (GetIssue answers it as MainRemark).
+         */
+        InvoiceRemark?: string;
+    };
+};
+
+/**
+ * Decrypted response Data of b2bVoidWithReIssue (/B2BInvoice/VoidWithReIssue). Success RtnCode: 1.
+ */
+export type B2bVoidWithReIssueResult = {
+    /**
+     * 1 = voided and re-issued.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The same invoice number as the voided one.
+     */
+    InvoiceNumber?: string;
+    /**
+     * The new random code.
+     */
+    RandomNumber?: string;
+};
+
+/**
+ * Decrypted request Data of b2cAddInvoiceWordSetting (/B2CInvoice/AddInvoiceWordSetting).
+ */
+export type B2cAddInvoiceWordSettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec; not a period earlier than the current one (ECPay checks it).
+     */
+    InvoiceTerm: 1 | 2 | 3 | 4 | 5 | 6;
+    /**
+     * Year in the Republic era, three digits (2026 is "115"); only this year or next year (ECPay checks it against its own clock).
+     */
+    InvoiceYear: string;
+    /**
+     * Track type; 07 general tax, 08 special tax.
+     */
+    InvType: '07' | '08';
+    /**
+     * Invoice category; 1 = B2C. The client sends 1 when you leave it out.
+     */
+    InvoiceCategory?: 1 | 2 | 3 | 4;
+    /**
+     * Product or service category of the track, only for merchants with the multiple-track feature (多組字軌); the category Issue's ProductServiceID then names.
+     */
+    ProductServiceID?: string;
+    /**
+     * The letter track, two upper-case letters as the Ministry of Finance allocated them (check for typos).
+     */
+    InvoiceHeader: string;
+    /**
+     * First number of the range, 8 digits ending in 00 or 50 (books of 50 numbers).
+     */
+    InvoiceStart: string;
+    /**
+     * Last number of the range, 8 digits ending in 49 or 99, not before InvoiceStart; the range holds a whole number of books of 50 (ECPay checks the range itself).
+     */
+    InvoiceEnd: string;
+    /**
+     * The offline (POS) machine the track is for; only for merchants of the offline e-invoice API. Leave it out for online B2C.
+     */
+    MachineID?: string;
+};
+
+/**
+ * Decrypted response Data of b2cAddInvoiceWordSetting (/B2CInvoice/AddInvoiceWordSetting). Success RtnCode: 1.
+ */
+export type B2cAddInvoiceWordSettingResult = {
+    /**
+     * 1 = the track was added (成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The new track's ID; keep it for UpdateInvoiceWordStatus, which enables the track. Present in a success (optional because a failure's answer does not carry it).
+     */
+    TrackID?: string;
 };
 
 /**
@@ -644,6 +2671,82 @@ export type B2cCancelDelayIssueResult = {
      * ECPay's message for RtnCode, often in Chinese; kept verbatim.
      */
     RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2cCheckBarcode (/B2CInvoice/CheckBarcode).
+ */
+export type B2cCheckBarcodePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The mobile barcode: "/" and 7 half-width characters of 0-9, A-Z, "+", "-" and ".". The client urlencodes a "+" as PHP does (%2B), so it reaches ECPay as a "+".
+     */
+    BarCode: string;
+};
+
+/**
+ * Decrypted response Data of b2cCheckBarcode (/B2CInvoice/CheckBarcode). Success RtnCode: 1 or 10000010 or 9000001.
+ */
+export type B2cCheckBarcodeResult = {
+    /**
+     * 1 = the check ran (read IsExist); 10000010 or 9000001 = the Ministry of Finance's system is unavailable; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * Y = registered, N = not registered. Present when RtnCode is 1. Documented values: "Y", "N".
+     */
+    IsExist?: string;
+    /**
+     * Added by the client (not ECPay's field): what the answer means. exists: The barcode is registered at the Ministry of Finance. not-found: The barcode is not registered; an invoice issued to it could not be attributed to the buyer. service-unavailable: The Ministry of Finance's system is in maintenance or failed (10000010, 9000001); nothing is known about the barcode. Try again later, or proceed without the check.
+     */
+    outcome: 'exists' | 'not-found' | 'service-unavailable';
+};
+
+/**
+ * Decrypted request Data of b2cCheckLoveCode (/B2CInvoice/CheckLoveCode).
+ */
+export type B2cCheckLoveCodePayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The donation code, 3 to 7 digits, as text (a leading 0 is kept).
+     */
+    LoveCode: string;
+};
+
+/**
+ * Decrypted response Data of b2cCheckLoveCode (/B2CInvoice/CheckLoveCode). Success RtnCode: 1 or 10000010 or 9000001.
+ */
+export type B2cCheckLoveCodeResult = {
+    /**
+     * 1 = the check ran (read IsExist); 10000010 or 9000001 = the Ministry of Finance's system is unavailable; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * Y = the code exists, N = it does not. Present when RtnCode is 1. Documented values: "Y", "N".
+     */
+    IsExist?: string;
+    /**
+     * The receiving organisation's name, when the code exists.
+     */
+    OrganName?: string;
+    /**
+     * Added by the client (not ECPay's field): what the answer means. exists: The donation code exists; an invoice may be donated to it. not-found: No organisation has this donation code. service-unavailable: The Ministry of Finance's system is in maintenance or failed (10000010, 9000001); nothing is known about the code. Try again later, or proceed without the check.
+     */
+    outcome: 'exists' | 'not-found' | 'service-unavailable';
 };
 
 /**
@@ -1039,6 +3142,78 @@ export type B2cEditDelayIssueResult = {
 };
 
 /**
+ * Decrypted request Data of b2cGetAllowanceInvalid (/B2CInvoice/GetAllowanceInvalid).
+ */
+export type B2cGetAllowanceInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice the allowance was made on, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The allowance number (Allowance's IA_Allow_No, 16 digits).
+     */
+    AllowanceNo: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetAllowanceInvalid (/B2CInvoice/GetAllowanceInvalid). Success RtnCode: 1.
+ */
+export type B2cGetAllowanceInvalidResult = {
+    /**
+     * 1 = found; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+     */
+    AI_Mer_ID?: string;
+    /**
+     * Allowance number.
+     */
+    AI_Allow_No?: string;
+    /**
+     * Invoice number.
+     */
+    AI_Invoice_No?: string;
+    /**
+     * When the allowance was made, yyyy-MM-dd HH:mm:ss.
+     */
+    AI_Allow_Date?: string;
+    /**
+     * When the allowance was voided, yyyy-MM-dd HH:mm:ss.
+     */
+    AI_Date?: string;
+    /**
+     * The reason given when the allowance was voided (AllowanceInvalid's Reason).
+     */
+    Reason?: string;
+    /**
+     * 1 the void was uploaded to the Ministry of Finance, 0 not yet. Documented values: "0", "1".
+     */
+    AI_Upload_Status?: string;
+    /**
+     * Upload time, yyyy-MM-dd HH:mm:ss; empty before the upload.
+     */
+    AI_Upload_Date?: string;
+    /**
+     * The seller's business ID (統一編號).
+     */
+    AI_Seller_Identifier?: string;
+    /**
+     * The buyer's business ID; "0000000000" (ten zeros) means none.
+     */
+    AI_Buyer_Identifier?: string;
+};
+
+/**
  * Decrypted request Data of b2cGetAllowanceList (/B2CInvoice/GetAllowanceList).
  */
 export type B2cGetAllowanceListPayload = {
@@ -1193,6 +3368,334 @@ export type B2cGetAllowanceListResult = {
              */
             ItemAmount?: number;
         }>;
+    }>;
+};
+
+/**
+ * Decrypted request Data of b2cGetCompanyNameByTaxID (/B2CInvoice/GetCompanyNameByTaxID).
+ */
+export type B2cGetCompanyNameByTaxIdPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The business ID (統一編號) to look up, 8 digits with a valid checksum.
+     */
+    UnifiedBusinessNo: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetCompanyNameByTaxID (/B2CInvoice/GetCompanyNameByTaxID). Success RtnCode: 1 or 7 or 9000001.
+ */
+export type B2cGetCompanyNameByTaxIdResult = {
+    /**
+     * 1 = found; 7 = no data (proceed); 9000001 = the Ministry of Finance's API failed (retry or proceed); anything else = failure, e.g. 1200125 a wrong checksum (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The company's name. Present when RtnCode is 1.
+     */
+    CompanyName?: string;
+    /**
+     * Added by the client (not ECPay's field): what the answer means. found: The ID is known; CompanyName is the company's name. not-found: No data for this ID (查無資料). The ID is well formed and may still be valid (welfare committees, some government and medical bodies are missing): let the buyer proceed. service-unavailable: The Ministry of Finance's API failed (呼叫財政部API失敗); nothing is known. Try again later, or proceed.
+     */
+    outcome: 'found' | 'not-found' | 'service-unavailable';
+};
+
+/**
+ * Decrypted request Data of b2cGetGovInvoiceWordSetting (/B2CInvoice/GetGovInvoiceWordSetting).
+ */
+export type B2cGetGovInvoiceWordSettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * Year in the Republic era, three digits (2026 is "115"); only last year, this year and next year (ECPay checks the window).
+     */
+    InvoiceYear: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetGovInvoiceWordSetting (/B2CInvoice/GetGovInvoiceWordSetting). Success RtnCode: 1.
+ */
+export type B2cGetGovInvoiceWordSettingResult = {
+    /**
+     * 1 = success (成功); 7 = nothing allocated (查無資料); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The allocated ranges.
+     */
+    InvoiceInfo?: Array<{
+        /**
+         * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec.
+         */
+        InvoiceTerm?: number;
+        /**
+         * 07 general tax, 08 special tax. Documented values: "07", "08".
+         */
+        InvType?: string;
+        /**
+         * The letter track (two letters).
+         */
+        InvoiceHeader?: string;
+        /**
+         * First number of the range (ends in 00 or 50).
+         */
+        InvoiceStart?: string;
+        /**
+         * Last number of the range (ends in 49 or 99).
+         */
+        InvoiceEnd?: string;
+        /**
+         * Books of 50 numbers in the range (InvoiceEnd - InvoiceStart + 1 = Number x 50, PAID live).
+         */
+        Number?: number;
+    }>;
+};
+
+/**
+ * Decrypted request Data of b2cGetInvalid (/B2CInvoice/GetInvalid).
+ */
+export type B2cGetInvalidPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The merchant's own order number the invoice was issued with (Issue's RelateNumber).
+     */
+    RelateNumber: string;
+    /**
+     * The invoice number, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (yyyy-MM-dd HH:mm:ss, or a T as ECPay's .NET SDK sends it) is accepted too.
+     */
+    InvoiceDate: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetInvalid (/B2CInvoice/GetInvalid). Success RtnCode: 1.
+ */
+export type B2cGetInvalidResult = {
+    /**
+     * 1 = found (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * Merchant ID. ECPay's .NET SDK reads it as a number; a number is read as its string.
+     */
+    IIS_Mer_ID?: string;
+    /**
+     * Invoice number.
+     */
+    II_Invoice_No?: string;
+    /**
+     * Void time, yyyy-MM-dd HH:mm:ss.
+     */
+    II_Date?: string;
+    /**
+     * 1 the void was uploaded to the Ministry of Finance, 0 not yet. Documented values: "0", "1".
+     */
+    II_Upload_Status?: string;
+    /**
+     * Upload time, yyyy-MM-dd HH:mm:ss; empty before the upload.
+     */
+    II_Upload_Date?: string;
+    /**
+     * The reason given when the invoice was voided (Invalid's Reason, at most 20 characters).
+     */
+    Reason?: string;
+    /**
+     * The seller's business ID (統一編號).
+     */
+    II_Seller_Identifier?: string;
+    /**
+     * The buyer's business ID; "0000000000" (ten zeros) means none.
+     */
+    II_Buyer_Identifier?: string;
+};
+
+/**
+ * Decrypted request Data of b2cGetInvoiceNotifySetting (/B2CInvoice/GetInvoiceNotifySetting).
+ */
+export type B2cGetInvoiceNotifySettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetInvoiceNotifySetting (/B2CInvoice/GetInvoiceNotifySetting). Success RtnCode: 1.
+ */
+export type B2cGetInvoiceNotifySettingResult = {
+    /**
+     * 1 = success; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * How the customer is notified of each event. The key is spelt CostomerSetting (sic) by ECPay and O'Pay.
+     */
+    CostomerSetting?: Array<{
+        /**
+         * The event; 1 issued, 2 voided, 3 allowance, 4 allowance voided, 5 cancelled (註銷), 6 prize won. Documented values: "1", "2", "3", "4", "5", "6".
+         */
+        NotifyType?: string;
+        /**
+         * 0 off, 1 e-mail only, 2 SMS only, 3 e-mail (SMS when there is no e-mail), 4 SMS (e-mail when there is no phone), 5 both. Documented values: "0", "1", "2", "3", "4", "5".
+         */
+        NotifySwitch?: string;
+        /**
+         * The event's label.
+         */
+        NotifyName?: string;
+    }>;
+    /**
+     * Whether the merchant is notified of each event.
+     */
+    SelfSetting?: Array<{
+        /**
+         * The event; 1-6 as for the customer, 7 issuing failed, 8 the buyer asked for a paper certificate. Documented values: "1", "2", "3", "4", "5", "6", "7", "8".
+         */
+        NotifyType?: string;
+        /**
+         * 0 off, 1 on. Documented values: "0", "1".
+         */
+        NotifySwitch?: string;
+        /**
+         * The event's label.
+         */
+        NotifyName?: string;
+    }>;
+    /**
+     * The merchant's notification e-mail address(es), separated by semicolons.
+     */
+    EmailSetting?: string;
+};
+
+/**
+ * Decrypted request Data of b2cGetInvoiceWordSetting (/B2CInvoice/GetInvoiceWordSetting).
+ */
+export type B2cGetInvoiceWordSettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * Year in the Republic era, three digits (2026 is "115"). Only last year, this year and next year can be searched; the window moves with ECPay's clock, so ECPay checks it, not the client.
+     */
+    InvoiceYear: string;
+    /**
+     * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec; 0 = every period. The client sends 0 when you leave it out.
+     */
+    InvoiceTerm?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+    /**
+     * Track state to search for; 0 = every state. The client sends 0 when you leave it out.
+     */
+    UseStatus?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+    /**
+     * Invoice category; 1 = B2C. The client sends 1 when you leave it out.
+     */
+    InvoiceCategory?: 0 | 1 | 2 | 3 | 4;
+    /**
+     * Track type, optional filter; 07 general tax, 08 special tax.
+     */
+    InvType?: '07' | '08';
+    /**
+     * Letter track, optional filter; two upper-case letters assigned by the Ministry of Finance (e.g. JU).
+     */
+    InvoiceHeader?: string;
+    /**
+     * Product or service category, optional filter, for merchants with several letter tracks (多組字軌); the same category as Issue's ProductServiceID.
+     */
+    ProductServiceID?: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetInvoiceWordSetting (/B2CInvoice/GetInvoiceWordSetting). Success RtnCode: 1.
+ */
+export type B2cGetInvoiceWordSettingResult = {
+    /**
+     * 1 = success (查詢成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The matching tracks (missing, null or empty when there are none).
+     */
+    InvoiceInfo?: Array<{
+        /**
+         * ID of the letter track; UpdateInvoiceWordStatus takes it.
+         */
+        TrackID?: string;
+        /**
+         * Year in the Republic era.
+         */
+        InvoiceYear?: string;
+        /**
+         * Two-month period, 1 = Jan-Feb ... 6 = Nov-Dec.
+         */
+        InvoiceTerm?: number;
+        /**
+         * Invoice category as ECPay reports it (1 = B2C).
+         */
+        InvoiceCategory?: number;
+        /**
+         * 07 general tax, 08 special tax.
+         */
+        InvType?: string;
+        /**
+         * The letter track (two letters).
+         */
+        InvoiceHeader?: string;
+        /**
+         * First number of the range.
+         */
+        InvoiceStart?: string;
+        /**
+         * Last number of the range.
+         */
+        InvoiceEnd?: string;
+        /**
+         * Last number already used; may be empty.
+         */
+        InvoiceNo?: string;
+        /**
+         * State; 1 not yet enabled, 2 in use, 3 stopped, 4 suspended, 5 pending review, 6 review failed (0 "all" is a search value only). Documented values: 1, 2, 3, 4, 5, 6.
+         */
+        UseStatus?: number;
+        /**
+         * Product or service category, when the merchant has several letter tracks.
+         */
+        ProductServiceId?: string;
+        /**
+         * The offline (POS) machine the track is assigned to; empty for online tracks (ECPay's 2025 SDK only).
+         */
+        MachineID?: string;
     }>;
 };
 
@@ -1426,6 +3929,187 @@ export type B2cGetIssueResult = {
 };
 
 /**
+ * Decrypted request Data of b2cGetIssueList (/B2CInvoice/GetIssueList).
+ */
+export type B2cGetIssueListPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * First issue date of the range, yyyy-MM-dd (yyyy/MM/dd and a trailing time are accepted too).
+     */
+    BeginDate: string;
+    /**
+     * Last issue date of the range, not before BeginDate (ECPay checks that; the client cannot compare dates).
+     */
+    EndDate: string;
+    /**
+     * Invoices per page, 1 to 200.
+     */
+    NumPerPage: number;
+    /**
+     * The page to return, from 1.
+     */
+    ShowingPage: number;
+    /**
+     * Format of the answer; 1 JSON, 2 CSV. The client sends 1 when you leave it out; it can read only JSON.
+     */
+    DataType?: 1 | 2;
+    /**
+     * Prize-draw filter, 0..2; probably 0 all, 1 won, 2 not won (the sources give only the range).
+     */
+    Query_Award?: 0 | 1 | 2;
+    /**
+     * Void filter, 0..2; probably 0 all, 1 voided, 2 not voided (the sources give only the range).
+     */
+    Query_Invalid?: 0 | 1 | 2;
+    /**
+     * Print filter, 0..3 (meaning undocumented; probably 0 all, then printed or not).
+     */
+    Query_Print?: 0 | 1 | 2 | 3;
+    /**
+     * Upload-state filter, 0..3 (meaning undocumented; probably 0 all).
+     */
+    Query_Upload?: 0 | 1 | 2 | 3;
+    /**
+     * Buyer business ID filter, 0..2; probably 0 all, 1 with a business ID, 2 without.
+     */
+    Query_Identifier?: 0 | 1 | 2;
+    /**
+     * Tax type filter; 0 probably all, else a TaxType (1 taxable, 2 zero-rated, 3 tax-free, 4 special rate, 9 mixed).
+     */
+    Query_TaxType?: 0 | 1 | 2 | 3 | 4 | 9;
+    /**
+     * Category filter, 0..3 (meaning undocumented; perhaps 0 all, then B2C, B2B).
+     */
+    Query_Category?: 0 | 1 | 2 | 3;
+    /**
+     * Buyer name filter.
+     */
+    Query_Customer_Name?: string;
+    /**
+     * Buyer phone filter.
+     */
+    Query_Customer_Phone?: string;
+};
+
+/**
+ * Decrypted response Data of b2cGetIssueList (/B2CInvoice/GetIssueList). Success RtnCode: 1.
+ */
+export type B2cGetIssueListResult = {
+    /**
+     * 1 = success; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * How many invoices the range and filters hold, across all pages.
+     */
+    TotalCount?: number;
+    /**
+     * The page returned.
+     */
+    ShowingPage?: number;
+    /**
+     * The invoices of this page, newest first (missing or empty past the last page).
+     */
+    InvoiceData?: Array<{
+        /**
+         * Invoice number.
+         */
+        IIS_Number?: string;
+        /**
+         * The merchant's RelateNumber (50 characters since MIG 4.0, as GetIssue).
+         */
+        IIS_Relate_Number?: string;
+        /**
+         * Buyer's business ID (統一編號); "0000000000" (ten zeros) means none.
+         */
+        IIS_Identifier?: string;
+        /**
+         * Customs clearance for zero-rated invoices; 1 not through customs, 2 through customs, empty otherwise. Documented values: "", "1", "2".
+         */
+        IIS_Clearance_Mark?: string;
+        /**
+         * B2B when the invoice was issued with a buyer's business ID, B2C otherwise. Documented values: "B2B", "B2C".
+         */
+        IIS_Category?: string;
+        /**
+         * Tax type; 1 taxable, 2 zero-rated, 3 tax-free, 4 taxable at a special rate, 9 mixed. Documented values: "1", "2", "3", "4", "9".
+         */
+        IIS_Tax_Type?: string;
+        /**
+         * Tax rate, e.g. 0.05.
+         */
+        IIS_Tax_Rate?: number;
+        /**
+         * Tax amount; 0 when the invoice has no business ID (the tax is inside the amount).
+         */
+        IIS_Tax_Amount?: number;
+        /**
+         * Invoice amount, tax included. May exceed 2^31 (12 digits since MIG 4.0).
+         */
+        IIS_Sales_Amount?: number;
+        /**
+         * Issue time, yyyy-MM-dd HH:mm:ss.
+         */
+        IIS_Create_Date?: string;
+        /**
+         * 1 issued, 0 cancelled (註銷). Documented values: "0", "1".
+         */
+        IIS_Issue_Status?: string;
+        /**
+         * 1 voided (作廢), 0 not voided. Documented values: "0", "1".
+         */
+        IIS_Invalid_Status?: string;
+        /**
+         * 1 uploaded to the Ministry of Finance, 0 not yet. Documented values: "0", "1".
+         */
+        IIS_Upload_Status?: string;
+        /**
+         * Upload time, yyyy-MM-dd HH:mm:ss; empty before the upload.
+         */
+        IIS_Upload_Date?: string;
+        /**
+         * The Ministry's answer to the upload; C accepted, E error, G waiting for the Ministry, P uploading, empty before the upload. Documented values: "", "C", "E", "G", "P".
+         */
+        IIS_Turnkey_Status?: string;
+        /**
+         * The amount that can still be allowed (折讓) on this invoice.
+         */
+        IIS_Remain_Allowance_Amt?: number;
+        /**
+         * 1 printed, 0 not printed. Documented values: "0", "1".
+         */
+        IIS_Print_Flag?: string;
+        /**
+         * Prize draw; empty not drawn yet or not eligible, 0 no prize, 1 won, X has a business ID. Documented values: "", "0", "1", "X".
+         */
+        IIS_Award_Flag?: string;
+        /**
+         * Prize tier 0..12 (9-12 are cloud-invoice prizes); empty when not drawn.
+         */
+        IIS_Award_Type?: string;
+        /**
+         * Carrier; empty none, 1 ECPay carrier, 2 citizen digital certificate, 3 mobile barcode, 4 EasyCard, 5 iPass. Documented values: "", "1", "2", "3", "4", "5".
+         */
+        IIS_Carrier_Type?: string;
+        /**
+         * Carrier number.
+         */
+        IIS_Carrier_Num?: string;
+        /**
+         * Donation code (捐贈碼) when the invoice was donated.
+         */
+        IIS_Love_Code?: string;
+    }>;
+};
+
+/**
  * Decrypted request Data of b2cInvalid (/B2CInvoice/Invalid).
  */
 export type B2cInvalidPayload = {
@@ -1463,6 +4147,176 @@ export type B2cInvalidResult = {
      * The voided invoice's number; empty when the void failed.
      */
     InvoiceNo?: string;
+};
+
+/**
+ * Decrypted request Data of b2cInvoiceNotify (/B2CInvoice/InvoiceNotify).
+ */
+export type B2cInvoiceNotifyPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice the notice is about, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The allowance number (16 digits). Required when InvoiceTag is A, AI or OA; otherwise ECPay answers 查無資料.
+     */
+    AllowanceNo?: string;
+    /**
+     * The mobile number for an SMS, digits only. Give Phone, NotifyMail or both.
+     */
+    Phone?: string;
+    /**
+     * The e-mail address(es) to notify; several are separated by semicolons. Give Phone, NotifyMail or both.
+     */
+    NotifyMail?: string;
+    /**
+     * How to send; S SMS (Phone), E e-mail (NotifyMail), A both.
+     */
+    Notify: 'S' | 'E' | 'A';
+    /**
+     * What the notice is about; I issued, II voided, A allowance, AI allowance voided, AW prize won, OA online allowance (awaiting the buyer's consent), OI issue of an offline (POS) invoice.
+     */
+    InvoiceTag: 'I' | 'II' | 'A' | 'AI' | 'AW' | 'OA' | 'OI';
+    /**
+     * Who receives it; C the customer, M the merchant, A both (with A, check the back office's acceptance setting).
+     */
+    Notified: 'C' | 'M' | 'A';
+};
+
+/**
+ * Decrypted response Data of b2cInvoiceNotify (/B2CInvoice/InvoiceNotify). Success RtnCode: 1.
+ */
+export type B2cInvoiceNotifyResult = {
+    /**
+     * 1 = the notice was accepted for sending (發送通知成功); anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The merchant. ECPay's .NET SDK reads it as a number; a number is read as its string.
+     */
+    MerchantID?: string;
+};
+
+/**
+ * Decrypted request Data of b2cInvoiceNotifySetting (/B2CInvoice/InvoiceNotifySetting).
+ */
+export type B2cInvoiceNotifySettingPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * How the customer is notified of each event. The key is spelt CostomerSetting (sic), as ECPay's page spells it.
+     */
+    CostomerSetting: Array<{
+        /**
+         * The event; 1 issued, 2 voided, 3 allowance, 4 allowance voided, 5 cancelled (註銷), 6 prize won.
+         */
+        NotifyType: '1' | '2' | '3' | '4' | '5' | '6';
+        /**
+         * 0 off, 1 e-mail only, 2 SMS only, 3 e-mail (SMS when there is no e-mail), 4 SMS (e-mail when there is no phone), 5 both.
+         */
+        NotifySwitch: '0' | '1' | '2' | '3' | '4' | '5';
+    }>;
+    /**
+     * Whether the merchant is notified of each event.
+     */
+    SelfSetting: Array<{
+        /**
+         * The event; 1-6 as for the customer, 7 issuing failed, 8 the buyer asked for a paper certificate.
+         */
+        NotifyType: '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
+        /**
+         * 0 off, 1 on.
+         */
+        NotifySwitch: '0' | '1';
+    }>;
+    /**
+     * The threshold of remaining invoice numbers below which ECPay warns NotifyEmail, in the unit RemainWord says (O'Pay's default 20).
+     */
+    InvHeaderRemain: number;
+    /**
+     * The unit of InvHeaderRemain; 1 per cent, 2 a count of numbers (O'Pay's default 2).
+     */
+    RemainWord: 1 | 2;
+    /**
+     * The merchant's notification e-mail address(es), separated by semicolons.
+     */
+    EmailSetting: string;
+    /**
+     * The e-mail address(es) that get the warning when a letter track runs low, separated by semicolons.
+     */
+    NotifyEmail: string;
+};
+
+/**
+ * Decrypted response Data of b2cInvoiceNotifySetting (/B2CInvoice/InvoiceNotifySetting). Success RtnCode: 1.
+ */
+export type B2cInvoiceNotifySettingResult = {
+    /**
+     * 1 = the settings were saved; anything else = failure (RtnMsg says why).
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+};
+
+/**
+ * Decrypted request Data of b2cInvoicePrint (/B2CInvoice/InvoicePrint).
+ */
+export type B2cInvoicePrintPayload = {
+    /**
+     * The merchant, again inside Data; must equal the envelope's MerchantID. The client fills it in.
+     */
+    MerchantID?: string;
+    /**
+     * The invoice to print, 2 upper-case letters and 8 digits.
+     */
+    InvoiceNo: string;
+    /**
+     * The invoice's issue date, yyyy-MM-dd or yyyy/MM/dd; a trailing time (as Odoo sends it, or with a T as ECPay's .NET SDK sends it) is accepted too.
+     */
+    InvoiceDate: string;
+    /**
+     * Layout; 1 single-sided (ECPay's default), 2 double-sided, 3 thermal paper; 4 B2B A4 and 5 B2B A5 for invoices with a buyer's business ID (third-party SDKs only).
+     */
+    PrintStyle?: 1 | 2 | 3 | 4 | 5;
+    /**
+     * 1 show the invoice's lines, 2 hide them; invoices with a buyer's business ID always show them.
+     */
+    IsShowingDetail?: 1 | 2;
+    /**
+     * Y stamps the page as a reprint (電子發票證明聯補印); only a certificate without the stamp can claim a prize. Ignored for the B2B styles 4 and 5.
+     */
+    IsReprintInvoice?: 'Y';
+};
+
+/**
+ * Decrypted response Data of b2cInvoicePrint (/B2CInvoice/InvoicePrint). Success RtnCode: 1.
+ */
+export type B2cInvoicePrintResult = {
+    /**
+     * 1 = success (成功); anything else = failure (RtnMsg says why), e.g. 查無資料 for an invoice that cannot be printed.
+     */
+    RtnCode: number;
+    /**
+     * ECPay's message for RtnCode, often in Chinese; kept verbatim.
+     */
+    RtnMsg: string;
+    /**
+     * The URL of the printable page; valid for one hour from the call (PAID). Every source shows it in a success; optional because a failure's answer does not carry it.
+     */
+    InvoiceHtml?: string;
 };
 
 /**
@@ -1897,6 +4751,182 @@ export type B2cVoidWithReIssueResult = {
     RandomNumber?: string;
 };
 
+export type B2bAddInvoiceWordSettingData = {
+    body: B2bAddInvoiceWordSettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/AddInvoiceWordSetting';
+};
+
+export type B2bAddInvoiceWordSettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bAddInvoiceWordSettingResult;
+};
+
+export type B2bAddInvoiceWordSettingResponse = B2bAddInvoiceWordSettingResponses[keyof B2bAddInvoiceWordSettingResponses];
+
+export type B2bAllowanceData = {
+    body: B2bAllowancePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/Allowance';
+};
+
+export type B2bAllowanceResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bAllowanceResult;
+};
+
+export type B2bAllowanceResponse = B2bAllowanceResponses[keyof B2bAllowanceResponses];
+
+export type B2bAllowanceConfirmData = {
+    body: B2bAllowanceConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/AllowanceConfirm';
+};
+
+export type B2bAllowanceConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bAllowanceConfirmResult;
+};
+
+export type B2bAllowanceConfirmResponse = B2bAllowanceConfirmResponses[keyof B2bAllowanceConfirmResponses];
+
+export type B2bCancelAllowanceData = {
+    body: B2bCancelAllowancePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/CancelAllowance';
+};
+
+export type B2bCancelAllowanceResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bCancelAllowanceResult;
+};
+
+export type B2bCancelAllowanceResponse = B2bCancelAllowanceResponses[keyof B2bCancelAllowanceResponses];
+
+export type B2bCancelAllowanceConfirmData = {
+    body: B2bCancelAllowanceConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/CancelAllowanceConfirm';
+};
+
+export type B2bCancelAllowanceConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bCancelAllowanceConfirmResult;
+};
+
+export type B2bCancelAllowanceConfirmResponse = B2bCancelAllowanceConfirmResponses[keyof B2bCancelAllowanceConfirmResponses];
+
+export type B2bDownloadB2bPdfData = {
+    body: B2bDownloadB2bPdfPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/DownloadB2BPdf';
+};
+
+export type B2bDownloadB2bPdfResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bDownloadB2bPdfResult;
+};
+
+export type B2bDownloadB2bPdfResponse = B2bDownloadB2bPdfResponses[keyof B2bDownloadB2bPdfResponses];
+
+export type B2bGetAllowanceData = {
+    body: B2bGetAllowancePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetAllowance';
+};
+
+export type B2bGetAllowanceResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetAllowanceResult;
+};
+
+export type B2bGetAllowanceResponse = B2bGetAllowanceResponses[keyof B2bGetAllowanceResponses];
+
+export type B2bGetAllowanceConfirmData = {
+    body: B2bGetAllowanceConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetAllowanceConfirm';
+};
+
+export type B2bGetAllowanceConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetAllowanceConfirmResult;
+};
+
+export type B2bGetAllowanceConfirmResponse = B2bGetAllowanceConfirmResponses[keyof B2bGetAllowanceConfirmResponses];
+
+export type B2bGetAllowanceInvalidData = {
+    body: B2bGetAllowanceInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetAllowanceInvalid';
+};
+
+export type B2bGetAllowanceInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetAllowanceInvalidResult;
+};
+
+export type B2bGetAllowanceInvalidResponse = B2bGetAllowanceInvalidResponses[keyof B2bGetAllowanceInvalidResponses];
+
+export type B2bGetAllowanceInvalidConfirmData = {
+    body: B2bGetAllowanceInvalidConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetAllowanceInvalidConfirm';
+};
+
+export type B2bGetAllowanceInvalidConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetAllowanceInvalidConfirmResult;
+};
+
+export type B2bGetAllowanceInvalidConfirmResponse = B2bGetAllowanceInvalidConfirmResponses[keyof B2bGetAllowanceInvalidConfirmResponses];
+
+export type B2bGetGovInvoiceWordSettingData = {
+    body: B2bGetGovInvoiceWordSettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetGovInvoiceWordSetting';
+};
+
+export type B2bGetGovInvoiceWordSettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetGovInvoiceWordSettingResult;
+};
+
+export type B2bGetGovInvoiceWordSettingResponse = B2bGetGovInvoiceWordSettingResponses[keyof B2bGetGovInvoiceWordSettingResponses];
+
 export type B2bGetInvalidData = {
     body: B2bGetInvalidPayload;
     path?: never;
@@ -1912,6 +4942,22 @@ export type B2bGetInvalidResponses = {
 };
 
 export type B2bGetInvalidResponse = B2bGetInvalidResponses[keyof B2bGetInvalidResponses];
+
+export type B2bGetInvalidConfirmData = {
+    body: B2bGetInvalidConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetInvalidConfirm';
+};
+
+export type B2bGetInvalidConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetInvalidConfirmResult;
+};
+
+export type B2bGetInvalidConfirmResponse = B2bGetInvalidConfirmResponses[keyof B2bGetInvalidConfirmResponses];
 
 export type B2bGetInvoiceWordSettingData = {
     body: B2bGetInvoiceWordSettingPayload;
@@ -1929,6 +4975,150 @@ export type B2bGetInvoiceWordSettingResponses = {
 
 export type B2bGetInvoiceWordSettingResponse = B2bGetInvoiceWordSettingResponses[keyof B2bGetInvoiceWordSettingResponses];
 
+export type B2bGetIssueData = {
+    body: B2bGetIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetIssue';
+};
+
+export type B2bGetIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetIssueResult;
+};
+
+export type B2bGetIssueResponse = B2bGetIssueResponses[keyof B2bGetIssueResponses];
+
+export type B2bGetIssueConfirmData = {
+    body: B2bGetIssueConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetIssueConfirm';
+};
+
+export type B2bGetIssueConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetIssueConfirmResult;
+};
+
+export type B2bGetIssueConfirmResponse = B2bGetIssueConfirmResponses[keyof B2bGetIssueConfirmResponses];
+
+export type B2bGetRejectData = {
+    body: B2bGetRejectPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetReject';
+};
+
+export type B2bGetRejectResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetRejectResult;
+};
+
+export type B2bGetRejectResponse = B2bGetRejectResponses[keyof B2bGetRejectResponses];
+
+export type B2bGetRejectConfirmData = {
+    body: B2bGetRejectConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/GetRejectConfirm';
+};
+
+export type B2bGetRejectConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bGetRejectConfirmResult;
+};
+
+export type B2bGetRejectConfirmResponse = B2bGetRejectConfirmResponses[keyof B2bGetRejectConfirmResponses];
+
+export type B2bInvalidData = {
+    body: B2bInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/Invalid';
+};
+
+export type B2bInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bInvalidResult;
+};
+
+export type B2bInvalidResponse = B2bInvalidResponses[keyof B2bInvalidResponses];
+
+export type B2bInvalidConfirmData = {
+    body: B2bInvalidConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/InvalidConfirm';
+};
+
+export type B2bInvalidConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bInvalidConfirmResult;
+};
+
+export type B2bInvalidConfirmResponse = B2bInvalidConfirmResponses[keyof B2bInvalidConfirmResponses];
+
+export type B2bInvoicePrintData = {
+    body: B2bInvoicePrintPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/InvoicePrint';
+};
+
+export type B2bInvoicePrintResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bInvoicePrintResult;
+};
+
+export type B2bInvoicePrintResponse = B2bInvoicePrintResponses[keyof B2bInvoicePrintResponses];
+
+export type B2bIssueData = {
+    body: B2bIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/Issue';
+};
+
+export type B2bIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bIssueResult;
+};
+
+export type B2bIssueResponse = B2bIssueResponses[keyof B2bIssueResponses];
+
+export type B2bIssueConfirmData = {
+    body: B2bIssueConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/IssueConfirm';
+};
+
+export type B2bIssueConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bIssueConfirmResult;
+};
+
+export type B2bIssueConfirmResponse = B2bIssueConfirmResponses[keyof B2bIssueConfirmResponses];
+
 export type B2bMaintainMerchantCustomerDataData = {
     body: B2bMaintainMerchantCustomerDataPayload;
     path?: never;
@@ -1944,6 +5134,102 @@ export type B2bMaintainMerchantCustomerDataResponses = {
 };
 
 export type B2bMaintainMerchantCustomerDataResponse = B2bMaintainMerchantCustomerDataResponses[keyof B2bMaintainMerchantCustomerDataResponses];
+
+export type B2bNotifyData = {
+    body: B2bNotifyPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/Notify';
+};
+
+export type B2bNotifyResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bNotifyResult;
+};
+
+export type B2bNotifyResponse = B2bNotifyResponses[keyof B2bNotifyResponses];
+
+export type B2bRejectData = {
+    body: B2bRejectPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/Reject';
+};
+
+export type B2bRejectResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bRejectResult;
+};
+
+export type B2bRejectResponse = B2bRejectResponses[keyof B2bRejectResponses];
+
+export type B2bRejectConfirmData = {
+    body: B2bRejectConfirmPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/RejectConfirm';
+};
+
+export type B2bRejectConfirmResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bRejectConfirmResult;
+};
+
+export type B2bRejectConfirmResponse = B2bRejectConfirmResponses[keyof B2bRejectConfirmResponses];
+
+export type B2bUpdateInvoiceWordStatusData = {
+    body: B2bUpdateInvoiceWordStatusPayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/UpdateInvoiceWordStatus';
+};
+
+export type B2bUpdateInvoiceWordStatusResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bUpdateInvoiceWordStatusResult;
+};
+
+export type B2bUpdateInvoiceWordStatusResponse = B2bUpdateInvoiceWordStatusResponses[keyof B2bUpdateInvoiceWordStatusResponses];
+
+export type B2bVoidWithReIssueData = {
+    body: B2bVoidWithReIssuePayload;
+    path?: never;
+    query?: never;
+    url: '/B2BInvoice/VoidWithReIssue';
+};
+
+export type B2bVoidWithReIssueResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2bVoidWithReIssueResult;
+};
+
+export type B2bVoidWithReIssueResponse = B2bVoidWithReIssueResponses[keyof B2bVoidWithReIssueResponses];
+
+export type B2cAddInvoiceWordSettingData = {
+    body: B2cAddInvoiceWordSettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/AddInvoiceWordSetting';
+};
+
+export type B2cAddInvoiceWordSettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cAddInvoiceWordSettingResult;
+};
+
+export type B2cAddInvoiceWordSettingResponse = B2cAddInvoiceWordSettingResponses[keyof B2cAddInvoiceWordSettingResponses];
 
 export type B2cAllowanceData = {
     body: B2cAllowancePayload;
@@ -2025,6 +5311,38 @@ export type B2cCancelDelayIssueResponses = {
 
 export type B2cCancelDelayIssueResponse = B2cCancelDelayIssueResponses[keyof B2cCancelDelayIssueResponses];
 
+export type B2cCheckBarcodeData = {
+    body: B2cCheckBarcodePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/CheckBarcode';
+};
+
+export type B2cCheckBarcodeResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cCheckBarcodeResult;
+};
+
+export type B2cCheckBarcodeResponse = B2cCheckBarcodeResponses[keyof B2cCheckBarcodeResponses];
+
+export type B2cCheckLoveCodeData = {
+    body: B2cCheckLoveCodePayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/CheckLoveCode';
+};
+
+export type B2cCheckLoveCodeResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cCheckLoveCodeResult;
+};
+
+export type B2cCheckLoveCodeResponse = B2cCheckLoveCodeResponses[keyof B2cCheckLoveCodeResponses];
+
 export type B2cDelayIssueData = {
     body: B2cDelayIssuePayload;
     path?: never;
@@ -2057,6 +5375,22 @@ export type B2cEditDelayIssueResponses = {
 
 export type B2cEditDelayIssueResponse = B2cEditDelayIssueResponses[keyof B2cEditDelayIssueResponses];
 
+export type B2cGetAllowanceInvalidData = {
+    body: B2cGetAllowanceInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetAllowanceInvalid';
+};
+
+export type B2cGetAllowanceInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetAllowanceInvalidResult;
+};
+
+export type B2cGetAllowanceInvalidResponse = B2cGetAllowanceInvalidResponses[keyof B2cGetAllowanceInvalidResponses];
+
 export type B2cGetAllowanceListData = {
     body: B2cGetAllowanceListPayload;
     path?: never;
@@ -2072,6 +5406,86 @@ export type B2cGetAllowanceListResponses = {
 };
 
 export type B2cGetAllowanceListResponse = B2cGetAllowanceListResponses[keyof B2cGetAllowanceListResponses];
+
+export type B2cGetCompanyNameByTaxIdData = {
+    body: B2cGetCompanyNameByTaxIdPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetCompanyNameByTaxID';
+};
+
+export type B2cGetCompanyNameByTaxIdResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetCompanyNameByTaxIdResult;
+};
+
+export type B2cGetCompanyNameByTaxIdResponse = B2cGetCompanyNameByTaxIdResponses[keyof B2cGetCompanyNameByTaxIdResponses];
+
+export type B2cGetGovInvoiceWordSettingData = {
+    body: B2cGetGovInvoiceWordSettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetGovInvoiceWordSetting';
+};
+
+export type B2cGetGovInvoiceWordSettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetGovInvoiceWordSettingResult;
+};
+
+export type B2cGetGovInvoiceWordSettingResponse = B2cGetGovInvoiceWordSettingResponses[keyof B2cGetGovInvoiceWordSettingResponses];
+
+export type B2cGetInvalidData = {
+    body: B2cGetInvalidPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetInvalid';
+};
+
+export type B2cGetInvalidResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetInvalidResult;
+};
+
+export type B2cGetInvalidResponse = B2cGetInvalidResponses[keyof B2cGetInvalidResponses];
+
+export type B2cGetInvoiceNotifySettingData = {
+    body: B2cGetInvoiceNotifySettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetInvoiceNotifySetting';
+};
+
+export type B2cGetInvoiceNotifySettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetInvoiceNotifySettingResult;
+};
+
+export type B2cGetInvoiceNotifySettingResponse = B2cGetInvoiceNotifySettingResponses[keyof B2cGetInvoiceNotifySettingResponses];
+
+export type B2cGetInvoiceWordSettingData = {
+    body: B2cGetInvoiceWordSettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetInvoiceWordSetting';
+};
+
+export type B2cGetInvoiceWordSettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetInvoiceWordSettingResult;
+};
+
+export type B2cGetInvoiceWordSettingResponse = B2cGetInvoiceWordSettingResponses[keyof B2cGetInvoiceWordSettingResponses];
 
 export type B2cGetIssueData = {
     body: B2cGetIssuePayload;
@@ -2089,6 +5503,22 @@ export type B2cGetIssueResponses = {
 
 export type B2cGetIssueResponse = B2cGetIssueResponses[keyof B2cGetIssueResponses];
 
+export type B2cGetIssueListData = {
+    body: B2cGetIssueListPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/GetIssueList';
+};
+
+export type B2cGetIssueListResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cGetIssueListResult;
+};
+
+export type B2cGetIssueListResponse = B2cGetIssueListResponses[keyof B2cGetIssueListResponses];
+
 export type B2cInvalidData = {
     body: B2cInvalidPayload;
     path?: never;
@@ -2104,6 +5534,54 @@ export type B2cInvalidResponses = {
 };
 
 export type B2cInvalidResponse = B2cInvalidResponses[keyof B2cInvalidResponses];
+
+export type B2cInvoiceNotifyData = {
+    body: B2cInvoiceNotifyPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/InvoiceNotify';
+};
+
+export type B2cInvoiceNotifyResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cInvoiceNotifyResult;
+};
+
+export type B2cInvoiceNotifyResponse = B2cInvoiceNotifyResponses[keyof B2cInvoiceNotifyResponses];
+
+export type B2cInvoiceNotifySettingData = {
+    body: B2cInvoiceNotifySettingPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/InvoiceNotifySetting';
+};
+
+export type B2cInvoiceNotifySettingResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cInvoiceNotifySettingResult;
+};
+
+export type B2cInvoiceNotifySettingResponse = B2cInvoiceNotifySettingResponses[keyof B2cInvoiceNotifySettingResponses];
+
+export type B2cInvoicePrintData = {
+    body: B2cInvoicePrintPayload;
+    path?: never;
+    query?: never;
+    url: '/B2CInvoice/InvoicePrint';
+};
+
+export type B2cInvoicePrintResponses = {
+    /**
+     * The decrypted Data of a successful response.
+     */
+    200: B2cInvoicePrintResult;
+};
+
+export type B2cInvoicePrintResponse = B2cInvoicePrintResponses[keyof B2cInvoicePrintResponses];
 
 export type B2cIssueData = {
     body: B2cIssuePayload;

@@ -51,7 +51,7 @@ function nearby(allowed: number[], declared: Obj): number | undefined {
 }
 
 /** Values that break one keyword of a field schema each (the declared schema gives the field's type). */
-function breaking(constraint: Obj, declared: Obj): [string, unknown][] {
+function breaking(constraint: Obj, declared: Obj, required = true): [string, unknown][] {
   const out: [string, unknown][] = [];
   const types = typeOf(declared);
   if (constraint.type) out.push(['type', types.includes('string') ? true : types.includes('integer') || types.includes('number') ? 'not a number' : 'x']);
@@ -66,7 +66,8 @@ function breaking(constraint: Obj, declared: Obj): [string, unknown][] {
     out.push(['enum', allowedElsewhere(constraint.enum) ?? (types.includes('string') ? 'Zz-not-listed' : Math.max(...constraint.enum.filter((v: unknown) => typeof v === 'number')) + 1000)]);
   }
   if (constraint.maxLength !== undefined) out.push([`maxLength ${constraint.maxLength}`, '9'.repeat(constraint.maxLength + 1)]);
-  if (constraint.minLength) out.push([`minLength ${constraint.minLength}`, '']);
+  // "" is "not given" to the client, so a minLength above 1 is broken by a value one character short.
+  if (constraint.minLength && (constraint.minLength > 1 || required)) out.push([`minLength ${constraint.minLength}`, 'x'.repeat(constraint.minLength - 1)]);
   if (constraint.pattern || constraint.format) out.push([constraint.format ? `format ${constraint.format}` : 'pattern', '!!']);
   if (constraint.minimum !== undefined) out.push(['minimum', constraint.minimum - 1]);
   if (constraint.exclusiveMinimum !== undefined) out.push(['exclusiveMinimum', constraint.exclusiveMinimum]);
@@ -76,8 +77,29 @@ function breaking(constraint: Obj, declared: Obj): [string, unknown][] {
   return out;
 }
 
+/** A rule's term on an object (paths with [] read item `index`, or sum over all items inside `sum`). */
+function term(t: any, obj: Obj, index: number): number | undefined {
+  if (typeof t === 'number') return t;
+  const read = (path: string, i: number) => {
+    const [array, item] = path.includes('[].') ? path.split('[].') : [undefined, path];
+    const v = array ? obj?.[array]?.[i]?.[item!] : obj?.[item!];
+    return typeof v === 'number' ? v : undefined;
+  };
+  if (typeof t === 'string') return read(t, index);
+  if ('round' in t) {
+    const v = term(t.round, obj, index);
+    return v === undefined ? undefined : Math.sign(v) * Math.round(Math.abs(v));
+  }
+  const parts: (number | undefined)[] = typeof t.sum === 'string'
+    ? (obj?.[t.sum.split('[].')[0]] ?? []).map((_: unknown, i: number) => read(t.sum, i))
+    : (t.sum ?? t.product).map((x: any) => term(x, obj, index));
+  if (parts.some((p) => p === undefined)) return undefined;
+  return t.sum !== undefined ? parts.reduce<number>((a, b) => a + b!, 0) : parts.reduce<number>((a, b) => a * b!, 1);
+}
+
 /** Makes the condition hold on the payload, or says it cannot. */
 function satisfy(cond: Obj, payload: Obj, at: Path, declared: Obj, examples: Obj[]): boolean {
+  // `examples` are the values of the object at `at` in the operation's examples (for samples of its fields).
   for (const [name, c] of Object.entries<any>(cond.properties ?? {})) {
     if (c === false) set(payload, [...at, name], undefined);
     else set(payload, [...at, name], c.const !== undefined ? c.const : c.enum[0]);
@@ -115,7 +137,7 @@ export function invalidCases(schema: Obj, examples: Obj[]): InvalidCase[] {
     for (const [name, prop] of Object.entries<any>(declared.properties ?? {})) {
       const p = [...path, name];
       if (name === 'MerchantID' && !path.length) continue; // the client fills it in
-      for (const [rule, value] of breaking(prop, prop)) {
+      for (const [rule, value] of breaking(prop, prop, (declared.required ?? []).includes(name))) {
         const payload = withPath(p);
         if (payload) out.push({ name: `${fieldName(p)}: ${rule}`, field: fieldName(p), conditional: false, payload: (set(payload, p, value), payload) });
       }
@@ -175,53 +197,64 @@ export function invalidCases(schema: Obj, examples: Obj[]): InvalidCase[] {
       if (sub.items && prop.items) constraint(sub.items, prop.items, [...p, 0], label, prepare);
     }
   };
-  const conditionals = (node: Obj, label: string) => {
-    const all = [node, ...(node.allOf ?? [])];
-    all.forEach((c: Obj, i: number) => {
+  // Conditions, one-of groups, dependencies and cross-field rules of every declared object, nested ones included
+  // (VoidWithReIssue's IssueModel, each item of a list), each case made on the examples that have that object.
+  const objectCases = (node: Obj, at: Path) => {
+    const inner = examples.map((ex) => get(ex, at)).filter((v) => v && typeof v === 'object');
+    const baseAt = () => {
+      const found = examples.find((ex) => get(ex, at) !== undefined);
+      return found ? structuredClone(found) : base();
+    };
+    const label = at.length ? fieldName(at) : 'payload';
+    [node, ...(node.allOf ?? [])].forEach((c: Obj, i: number) => {
       if (!c.if) return;
       const name = `${label} ${i ? `allOf[${i - 1}]` : 'if'}`;
-      if (c.then) constraint(c.then, schema, [], `${name} then`, (p) => satisfy(c.if, p, [], schema, examples));
-      if (c.else) constraint(c.else, schema, [], `${name} else`, (p) => falsify(c.if, p, [], schema));
+      if (c.then) constraint(c.then, node, at, `${name} then`, (p) => get(p, at) !== undefined && satisfy(c.if, p, at, node, inner));
+      if (c.else) constraint(c.else, node, at, `${name} else`, (p) => get(p, at) !== undefined && falsify(c.if, p, at, node));
     });
+    if (node.anyOf?.every((b: Obj) => Object.keys(b).length === 1 && b.required)) {
+      const names = node.anyOf.flatMap((b: Obj) => b.required);
+      const payload = baseAt();
+      for (const n of names) set(payload, [...at, n], undefined);
+      const field = node.anyOf.map((b: Obj) => b.required.join(' + ')).join(' or ');
+      out.push({ name: `${label} anyOf: none of ${names.join(', ')}`, field, conditional: false, payload });
+    }
+    for (const [key, needed] of Object.entries<string[]>(node.dependentRequired ?? {})) {
+      for (const n of needed) {
+        const payload = baseAt();
+        if (get(payload, [...at, key]) === undefined) set(payload, [...at, key], sample(node.properties[key], key, inner));
+        set(payload, [...at, n], undefined);
+        out.push({ name: `${label} dependentRequired: ${n} with ${key}`, field: fieldName([...at, n]), conditional: true, payload });
+      }
+    }
+    // Cross-field rules: the checked field moved just beyond the tolerance, or a value repeated.
+    for (const [i, rule] of (node['x-ecpay-rules'] ?? []).entries()) {
+      const payload = baseAt();
+      if (get(payload, at) === undefined) continue;
+      if (rule.when) satisfy(rule.when, payload, at, node, inner);
+      if (rule.unique) {
+        const [array, item] = rule.unique.split('[].');
+        const list = get(payload, [...at, array]);
+        if (!Array.isArray(list) || !list.length) continue;
+        if (list.length < 2) list.push(structuredClone(list[0]));
+        list[0][item] ??= 1;
+        list[1][item] = list[0][item];
+        out.push({ name: `${label} rule ${i}: unique ${rule.unique}`, field: fieldName([...at, array, 1, item]), conditional: false, payload });
+        continue;
+      }
+      const [array, item] = rule.field.includes('[].') ? rule.field.split('[].') : [undefined, rule.field];
+      const path: Path = array ? [...at, array, 0, item] : [...at, item];
+      const expected = term(rule.equals, get(payload, at), 0);
+      if (typeof get(payload, path) !== 'number' || expected === undefined) continue;
+      set(payload, path, expected + (rule.tolerance ?? 0) + 1);
+      out.push({ name: `${label} rule ${i}: ${rule.field}`, field: fieldName(path), conditional: Boolean(rule.when), payload });
+    }
+    for (const [name, prop] of Object.entries<any>(node.properties ?? {})) {
+      if (prop.properties) objectCases(prop, [...at, name]);
+      else if (prop.items?.properties) objectCases(prop.items, [...at, name, 0]);
+    }
   };
-  conditionals(schema, 'condition');
-
-  if (schema.anyOf?.every((b: Obj) => Object.keys(b).length === 1 && b.required)) {
-    const names = schema.anyOf.flatMap((b: Obj) => b.required);
-    const payload = base();
-    for (const n of names) delete payload[n];
-    out.push({ name: `anyOf: none of ${names.join(', ')}`, field: schema.anyOf.map((b: Obj) => b.required.join(' + ')).join(' or '), conditional: false, payload });
-  }
-  for (const [key, needed] of Object.entries<string[]>(schema.dependentRequired ?? {})) {
-    for (const name of needed) {
-      const payload = base();
-      if (payload[key] === undefined) payload[key] = sample(schema.properties[key], key, examples);
-      delete payload[name];
-      out.push({ name: `dependentRequired: ${name} with ${key}`, field: name, conditional: true, payload });
-    }
-  }
-
-  // Cross-field rules: the checked field moved just beyond the tolerance, or a value repeated.
-  for (const [i, rule] of (schema['x-ecpay-rules'] ?? []).entries()) {
-    const payload = base();
-    if (rule.when && !satisfy(rule.when, payload, [], schema, examples)) continue;
-    if (rule.unique) {
-      const [array, inner] = rule.unique.split('[].');
-      const list = payload[array];
-      if (!Array.isArray(list) || !list.length) continue;
-      if (list.length < 2) list.push(structuredClone(list[0]));
-      list[0][inner] ??= 1;
-      list[1][inner] = list[0][inner];
-      out.push({ name: `rule ${i}: unique ${rule.unique}`, field: `${array}[1].${inner}`, conditional: false, payload });
-      continue;
-    }
-    const [array, inner] = rule.field.includes('[].') ? rule.field.split('[].') : [undefined, rule.field];
-    const path: Path = array ? [array, 0, inner] : [inner];
-    const value = get(payload, path);
-    if (typeof value !== 'number') continue;
-    set(payload, path, value + (rule.tolerance ?? 0) + 1);
-    out.push({ name: `rule ${i}: ${rule.field}`, field: fieldName(path), conditional: Boolean(rule.when), payload });
-  }
+  objectCases(schema, []);
   return out;
 }
 
