@@ -1816,6 +1816,10 @@ export type B2bIssueResult = {
      * The invoice's 4-digit random code.
      */
     RandomNumber?: string;
+    /**
+     * Recorded by the client: ECPay's answer has no InvoiceDate, though later calls need it. The Taipei date of ECPay's answer by ECPay's own clock (RpHeader.Timestamp; this machine's clock without one): the invoice's date, unless ECPay issued it within a second of midnight. If ECPay ever sends the field, its value is kept.
+     */
+    InvoiceDate: string;
 };
 
 /**

@@ -399,7 +399,8 @@ export const b2bIssue: OperationSpec<B2bIssuePayload> = {
     "type": "object",
     "required": [
       "RtnCode",
-      "RtnMsg"
+      "RtnMsg",
+      "InvoiceDate"
     ],
     "properties": {
       "RtnCode": {
@@ -418,6 +419,10 @@ export const b2bIssue: OperationSpec<B2bIssuePayload> = {
       "RandomNumber": {
         "type": "string",
         "maxLength": 4
+      },
+      "InvoiceDate": {
+        "type": "string",
+        "format": "ecpay-date"
       }
     }
   },
@@ -425,6 +430,7 @@ export const b2bIssue: OperationSpec<B2bIssuePayload> = {
     "exchange",
     "certification"
   ],
+  "recordsDate": "InvoiceDate",
   "recovery": {
     "operation": "b2bGetIssueConfirm",
     "from": {

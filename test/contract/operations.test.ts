@@ -58,23 +58,24 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] === 'pdf'))('%s (a document) against Prism', (path) => {
   const { requestExamples, responseExamples } = operation(path);
   const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
-  const fn = facadeFor(einvoice, path);
+  // A client per test: a document operation's call rate (rateLimit) is kept per client.
+  const fresh = () => facadeFor(createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } }), path);
   const asking = (example: string) => ({ headers: { Prefer: `example=${example}`, Accept: 'application/json' } });
 
   it('downloads the file as bytes with its content type', async () => {
-    const file = await fn(payload);
+    const file = await fresh()(payload);
     expect(file.contentType).toBe('application/pdf');
     expect(Buffer.from(file.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('raises EcpayBusinessError for the business-failure envelope', async () => {
     const expected = responseExamples.businessFailure['x-ecpay-data'];
-    const error = await fn(payload, asking('businessFailure')).catch((e: unknown) => e);
+    const error = await fresh()(payload, asking('businessFailure')).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'EcpayBusinessError', rtnCode: expected.RtnCode });
   });
 
   it('raises EcpayEnvelopeError for the envelope failure', async () => {
-    const error = await fn(payload, asking('envelopeFailure')).catch((e: unknown) => e);
+    const error = await fresh()(payload, asking('envelopeFailure')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayEnvelopeError);
   });
 });
