@@ -17,7 +17,8 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-outcomes']))('%s outc
   const success = responseExamples.success['x-ecpay-data'];
 
   // An answer that meets each outcome's condition: the success example with the condition's values written in.
-  it.each(op['x-ecpay-outcomes'].map((o: any) => [o.outcome, o] as const))('%s', async (outcome, o) => {
+  const cases: [string, any][] = op['x-ecpay-outcomes'].map((o: any) => [o.outcome, o]);
+  it.each(cases)('%s', async (outcome, o) => {
     const answer: Record<string, unknown> = { ...success };
     for (const [field, c] of Object.entries<any>(o.when.properties ?? {})) answer[field] = c.const ?? c.enum[0];
     const ecpay = fakeEcpay((req) => ({ result: echoing(op, req.data, answer) }));
