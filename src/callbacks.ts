@@ -6,8 +6,8 @@ import { EcpayCallbackError, type ValidationIssue } from './errors.ts';
 import { checkResult, normaliseResult } from './normalise.ts';
 import type { Schema } from './schema.ts';
 
-/** Declared in the spec (enrich.yaml `callbacks`), generated into the operation's registry entry. */
-export interface CallbackSpec {
+/** Declared in the spec (enrich.yaml `callbacks`), generated into the operation's module; `T` is the form's type. */
+export interface CallbackSpec<T = unknown> {
   name: string;
   operation: string;
   /** The form's fields. */
@@ -15,6 +15,8 @@ export interface CallbackSpec {
   checkMacValue: 'md5' | 'none';
   /** What the merchant answers, e.g. "1|OK". */
   reply: string;
+  /** Type only (never set): the form's type. */
+  readonly formType?: T;
 }
 
 /** A callback read: the fields in their declared types, whether ECPay's check value vouched for them, the answer. */
@@ -42,7 +44,7 @@ function fieldsOf(body: CallbackBody, spec: CallbackSpec): Record<string, string
   return fields;
 }
 
-export function readCallback<T>(spec: CallbackSpec, aes: AesKey, body: CallbackBody): CallbackNotice<T> {
+export function readCallback<T>(spec: CallbackSpec<T>, aes: AesKey, body: CallbackBody): CallbackNotice<T> {
   const fields = fieldsOf(body, spec);
   let verified = false;
   if (spec.checkMacValue === 'md5' && fields.CheckMacValue !== undefined) {

@@ -1,19 +1,13 @@
-// createEinvoiceClient: checks the configuration once, then builds einvoice.b2c.* / einvoice.b2b.* and
-// einvoice.callbacks.* from the generated registry. Nothing here is per operation: an operation added to the spec
-// appears here after `make generate`.
-import { randomUUID } from 'node:crypto';
+// createEinvoiceClient: the whole API as einvoice.b2c.* / einvoice.b2b.* and einvoice.callbacks.*, built from the
+// generated registry over the core (src/core.ts). Nothing here is per operation: an operation added to the spec
+// appears here after `make generate`. An application that wants one operation only uses the core instead.
 import { inspect } from 'node:util';
-import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
-import { operations, products, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
-import { readCallback, type CallbackBody } from './callbacks.ts';
-import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
-import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
-import { RateLimiter } from './limiter.ts';
-import { preparePayload } from './normalise.ts';
-import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
+import { operations, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
+import type { CallbackBody } from './callbacks.ts';
+import type { EinvoiceClientConfig } from './config.ts';
+import { createEinvoiceCore } from './core.ts';
+import type { CallOptions, OperationSpec } from './operation.ts';
 import { itemsOf, pagesOf } from './paging.ts';
-import { Exchange, type TransportConfig } from './transport.ts';
-import { Slots } from './wire.ts';
 
 export { ENVIRONMENTS, STAGE_CREDENTIALS, type EinvoiceClientConfig } from './config.ts';
 
@@ -25,84 +19,18 @@ export type EinvoiceClient = EinvoiceOperations & {
 };
 
 export function createEinvoiceClient(config: EinvoiceClientConfig = {}): EinvoiceClient {
-  const settings = resolveConfig(config);
-  const heyApi = createClient(createConfig({ baseUrl: settings.baseUrl }));
-  const now = config.now ?? Date.now;
-  const transport: TransportConfig = {
-    aes: settings.aes,
-    fetch: config.fetch ?? ((...args) => globalThis.fetch(...args)),
-    now: () => {
-      const ms = now();
-      if (!Number.isFinite(ms)) throw new EcpayConfigError(`now() returned ${String(ms)}, not milliseconds since the epoch; nothing was sent`);
-      return ms;
-    },
-    timeoutMs: settings.timeoutMs,
-    retry: settings.retry,
-    random: Math.random,
-    debug: config.debug,
-    maxResponseBytes: settings.maxResponseBytes,
-    slots: new Slots(settings.maxConnections),
-    limiters: new Map(
-      Object.values(operations)
-        .filter((op) => op.rateLimit)
-        .map((op) => [op.operationId, new RateLimiter(op.rateLimit!.calls, op.rateLimit!.seconds)]),
-    ),
-  };
-  const newRqId = config.randomUUID ?? randomUUID;
-
-  async function run(op: OperationSpec, payload: unknown, rawOptions: unknown): Promise<EnvelopeResult<unknown>> {
-    const product = products[op.product as keyof typeof products];
-    const options = checkCallOptions(rawOptions, op.operationId, product.sendsRqID);
-    // One snapshot of the payload: validated, judged for retry safety and sent, with no second read of the caller's object.
-    const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId);
-    if (issues.length) throw new EcpayValidationError(issues, { operation: op.operationId });
-    const rqId = product.sendsRqID ? (options.rqId ?? newRqId()) : undefined;
-    const exchange = new Exchange(
-      transport,
-      op,
-      { merchantId: String(body.MerchantID), revision: product.revision, ...(settings.platformId ? { platformId: settings.platformId } : {}), ...(rqId ? { rqId } : {}) },
-      body,
-      options,
-      isRetrySafe(op, body),
-    );
-    try {
-      await op.call({
-        client: heyApi,
-        // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
-        body: body as never,
-        // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
-        // Request the generated client builds and never read.
-        bodySerializer: skipSerialisation,
-        fetch: exchange.fetch,
-        // The generated client parses the wire answer; its transformer hands back the result the exchange read.
-        parseAs: op.answer === 'pdf' ? 'arrayBuffer' : 'json',
-        responseTransformer: async () => exchange.answer!.result,
-        throwOnError: true,
-        ...(options.headers ? { headers: options.headers } : {}),
-      });
-    } catch (error) {
-      if (error instanceof EcpayError) throw error;
-      // Anything else (a user's interceptor, say) after ECPay answered must not hide the answer.
-      const context = { operation: op.operationId, attempts: exchange.attempts, cause: error, ...(rqId ? { rqId } : {}) };
-      if (exchange.answer) throw new EcpayResponseError('reading the answer failed after ECPay reported success', { ...context, succeeded: true });
-      throw new EcpayResponseError(`the generated client failed (${error instanceof Error ? error.message : String(error)})`, { ...context, outcomeUnknown: exchange.attempts > 0 });
-    }
-    const { envelope, result, warnings } = exchange.answer!;
-    return { data: result, envelope, attempts: exchange.attempts, ...(rqId ? { rqId } : {}), warnings };
-  }
-
+  const core = createEinvoiceCore(config);
   const facade: Record<string, Record<string, unknown>> = {};
   const callbacks: Record<string, (body: CallbackBody) => unknown> = {};
-  for (const op of Object.values(operations)) {
-    for (const spec of op.callbacks ?? []) callbacks[spec.name] = (body: CallbackBody) => readCallback(spec, settings.aes, body);
-    const withEnvelope = (payload: unknown, options?: CallOptions) => run(op, payload, options);
-    const call = async (payload: unknown, options?: CallOptions) => (await withEnvelope(payload, options)).data;
+  for (const op of Object.values(operations) as OperationSpec<unknown, unknown>[]) {
+    for (const spec of op.callbacks ?? []) callbacks[spec.name] = (body: CallbackBody) => core.readCallback(spec, body);
+    const withEnvelope = (payload: unknown, options?: CallOptions) => core.withEnvelope(op, payload, options);
+    const call = (payload: unknown, options?: CallOptions) => core.call(op, payload, options);
     const paged = op.paging ? { pages: pagesOf(op.paging, call) } : undefined;
     const extra = paged ? { ...paged, items: itemsOf(op.paging!, paged.pages) } : {};
     (facade[op.product.toLowerCase()] ??= {})[op.method] = Object.assign(call, { withEnvelope }, extra);
   }
-
-  const summary = { merchantId: settings.merchantId, baseUrl: settings.baseUrl };
+  const summary = { merchantId: core.merchantId, baseUrl: core.baseUrl };
   return Object.freeze({
     ...(facade as unknown as EinvoiceOperations),
     callbacks: Object.freeze(callbacks) as unknown as EinvoiceCallbacks,
@@ -111,12 +39,4 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
     toJSON: () => summary,
     [inspect.custom]: () => `EinvoiceClient ${inspect(summary)}`,
   }) as EinvoiceClient;
-}
-
-const skipSerialisation = () => '';
-
-function isRetrySafe(op: OperationSpec, payload: Record<string, unknown>): boolean {
-  if (op.retry.safe) return true;
-  const when = op.retry.safeWhen;
-  return when !== undefined && when.in.includes(String(payload[when.field]));
 }

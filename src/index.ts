@@ -1,10 +1,14 @@
 // The package entry: the client factory, the error tree, and the plaintext types of every operation.
 export { createEinvoiceClient, ENVIRONMENTS, STAGE_CREDENTIALS } from './client.ts';
 export type { EinvoiceClient, EinvoiceClientConfig } from './client.ts';
+// One operation at a time, for applications that bundle only what they call: `core.call(b2cIssue, payload)`.
+export { createEinvoiceCore } from './core.ts';
+export type { EinvoiceCore } from './core.ts';
+export * from '../generated/operations/index.gen.ts';
 export type { DebugEvent, PdfFile, RetryPolicy } from './transport.ts';
-export type { CallOptions, EnvelopeResult, Operation, ResponseEnvelope } from './operation.ts';
+export type { CallOptions, EnvelopeResult, Operation, OperationSpec, ResponseEnvelope } from './operation.ts';
 export type { EinvoiceCallbacks, EinvoiceOperations } from '../generated/operations.gen.ts';
-export type { CallbackBody, CallbackNotice } from './callbacks.ts';
+export type { CallbackBody, CallbackNotice, CallbackSpec } from './callbacks.ts';
 export type { RecoveryHint } from './recovery.ts';
 export type { PagedOperation } from './paging.ts';
 export type * from '../generated/hey-api/types.gen.ts';

@@ -11,17 +11,16 @@ export interface SdkCallOptions<P> {
   body: P;
   bodySerializer: (body: unknown) => string;
   fetch: typeof globalThis.fetch;
-  parseAs: 'json' | 'arrayBuffer';
-  responseTransformer: (data: unknown) => Promise<unknown>;
+  parseAs: 'stream';
   throwOnError: true;
   headers?: Record<string, string>;
 }
 
 /**
  * What the envelope layer needs to know about one operation; generated from the spec, never written by hand.
- * `P` is the payload type the generated SDK function takes (`never` where any operation may be meant).
+ * `P` is its payload type and `R` its result type (`never`/`unknown` where any operation may be meant).
  */
-export interface OperationSpec<P = never> {
+export interface OperationSpec<P = never, R = unknown> {
   operationId: string;
   product: string;
   /** The facade name: einvoice.<product>.<method>. */
@@ -34,7 +33,7 @@ export interface OperationSpec<P = never> {
   /** Mutations: how to find out what happened when the outcome is unknown. */
   recovery?: RecoverySpec;
   /** Forms ECPay POSTs to a URL the request names. */
-  callbacks?: readonly CallbackSpec[];
+  callbacks?: readonly CallbackSpec<unknown>[];
   /** What a success means when RtnCode alone does not say it; the first whose condition holds is the result's `outcome`. */
   outcomes?: readonly { outcome: string; when: Schema }[];
   /** Paged queries: the request fields that page, and the result's total and items. */
@@ -55,6 +54,8 @@ export interface OperationSpec<P = never> {
   result: Schema;
   /** The generated SDK function: hey-api's fetch client, with the envelope as its fetch. */
   call(options: SdkCallOptions<P>): Promise<unknown>;
+  /** Type only (never set): the result type, so that `core.call(op, payload)` is typed. */
+  readonly resultType?: R;
 }
 
 /** Per-call options. */

@@ -112,16 +112,19 @@ export class Exchange {
   private async attempt(url: string, headers: Record<string, string>): Promise<Failure | undefined> {
     const { signal } = this.options;
     if (signal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
-    await this.config.limiters?.get(this.op.operationId)?.take(signal, this.context(false));
+    const limiter = this.config.limiters?.get(this.op.operationId);
+    if (limiter) await limiter.take(signal, this.context(false));
     const timestamp = Math.floor(this.config.now() / 1000);
     this.attempts += 1;
     const timeoutMs = this.options.timeoutMs ?? this.config.timeoutMs;
     const body = envelopeBody({ ...this.call, data: this.sealed! }, timestamp);
-    const started = performance.now();
-    this.emit({
-      type: 'attempt', operation: this.op.operationId, attempt: this.attempts, url, merchantId: this.call.merchantId,
-      rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
-    });
+    const started = this.config.debug ? performance.now() : 0;
+    if (this.config.debug) {
+      this.emit({
+        type: 'attempt', operation: this.op.operationId, attempt: this.attempts, url, merchantId: this.call.merchantId,
+        rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
+      });
+    }
     let response: Response;
     let bytes: Uint8Array;
     try {
@@ -130,7 +133,7 @@ export class Exchange {
       if (!(error instanceof AttemptError)) throw error;
       return this.failed(error.failure, timeoutMs);
     }
-    this.emit({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
+    if (this.config.debug) this.emit({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
     if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
       // A document operation's success is the file itself; a failure still comes as an envelope.
       const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
@@ -141,12 +144,13 @@ export class Exchange {
     }
     if (!response.ok) return this.httpFailure(response, bytes);
     const nowSeconds = Math.floor(this.config.now() / 1000);
-    const { envelope, data, wellFormed } = openEnvelope(this.config.aes, utf8.decode(bytes), nowSeconds, this.context(false), this.op.answer);
+    const context = this.context(false);
+    const { envelope, data, wellFormed } = openEnvelope(this.config.aes, utf8.decode(bytes), nowSeconds, context, this.op.answer);
     if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
       // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
       this.emit({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
     }
-    const { result, warnings } = judgeResult(this.op, data, this.body, envelope, this.context(false), nowSeconds);
+    const { result, warnings } = judgeResult(this.op, data, this.body, envelope, context, nowSeconds);
     if (!wellFormed) {
       warnings.push({ field: '(answer)', rule: 'utf-8', message: "(answer): ECPay's Data is not valid UTF-8; the bytes that were not are shown as U+FFFD" });
     }

@@ -42,7 +42,8 @@ export async function attempt(
   limits: AttemptLimits,
   userSignal: AbortSignal | undefined,
 ): Promise<{ response: Response; bytes: Uint8Array }> {
-  const release = await limits.slots.acquire(userSignal);
+  const slot = limits.slots.acquire(userSignal);
+  const release = typeof slot === 'function' ? slot : await slot;
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -83,6 +84,8 @@ async function readCapped(response: Response, cap: number, strict: boolean): Pro
     return undefined;
   }
   if (!response.body) return new Uint8Array(0);
+  // A declared length within the cap, not compressed: HTTP framing bounds the body, and one read is the cheapest.
+  if (declared <= cap && !response.headers.has('content-encoding')) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -133,11 +136,16 @@ export class Slots {
     this.free = size;
   }
 
-  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+  /** The release function at once when a slot is free (no promise to settle on the common path), else a promise of it. */
+  acquire(signal: AbortSignal | undefined): (() => void) | Promise<() => void> {
     if (this.free > 0) {
       this.free -= 1;
       return this.releaser();
     }
+    return this.wait(signal);
+  }
+
+  private async wait(signal: AbortSignal | undefined): Promise<() => void> {
     await new Promise<void>((resolve, reject) => {
       const turn = () => {
         signal?.removeEventListener('abort', onAbort);

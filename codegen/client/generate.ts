@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project } from 'ts-morph';
 import { parse } from 'yaml';
-import { operationFacts, renderIndex, renderOperation } from './registry.ts';
+import { operationFacts, renderBarrel, renderIndex, renderOperation, renderProducts } from './registry.ts';
 import { renderOperationTable, replaceOperationTable } from './readme.ts';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,6 +31,8 @@ export async function generate(specDir: string, outDir: string, readme: string):
   const ops = operationFacts(unified, { sdk: exported('sdk.gen.ts'), types: exported('types.gen.ts') });
   mkdirSync(join(outDir, 'operations'), { recursive: true });
   for (const o of ops) writeFileSync(join(outDir, 'operations', `${o.operationId}.gen.ts`), renderOperation(o));
+  writeFileSync(join(outDir, 'operations', 'index.gen.ts'), renderBarrel(ops));
+  writeFileSync(join(outDir, 'products.gen.ts'), renderProducts(unified));
   writeFileSync(join(outDir, 'operations.gen.ts'), renderIndex(unified, ops));
   writeFileSync(
     join(outDir, 'README.md'),

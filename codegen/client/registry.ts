@@ -126,28 +126,69 @@ function collectFacts(unified: JsonObject, generated: GeneratedNames): Operation
 const project = () => new Project({ useInMemoryFileSystem: true });
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-/** generated/operations/<operationId>.gen.ts */
+/** The type an operation resolves to: its result, or the file of a document operation. */
+const resultTypeOf = (o: OperationFacts) => (o.extras.answer === 'pdf' ? 'PdfFile' : o.resultType);
+
+/**
+ * generated/operations/<operationId>.gen.ts: one operation, importable alone (`core.call(b2cIssue, payload)`). Its
+ * Data schemas are built on first use, not at import: an application with the whole API loaded pays for the
+ * operations it calls.
+ */
 export function renderOperation(o: OperationFacts): string {
   const file = project().createSourceFile(`${o.operationId}.gen.ts`, '');
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/operation.ts', namedImports: ['OperationSpec'] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/schema.ts', namedImports: ['Schema'] });
+  if (o.callbacks.length) file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/callbacks.ts', namedImports: ['CallbackSpec'] });
+  if (o.extras.answer === 'pdf') file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/transport.ts', namedImports: ['PdfFile'] });
   file.addImportDeclaration({ moduleSpecifier: '../hey-api/sdk.gen.ts', namedImports: [`${o.sdkFunction} as call`] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../hey-api/types.gen.ts', namedImports: [o.payloadType] });
-  const { sdkFunction: _f, payloadType: _p, resultType: _r, summary, recovery, callbacks, extras, ...data } = o;
-  const spec = {
-    ...data,
-    ...extras,
-    ...(recovery ? { recovery } : {}),
-    ...(callbacks.length ? { callbacks: callbacks.map(({ typeName: _t, ...cb }) => cb) } : {}),
-  };
+  const types = [...new Set([o.payloadType, ...(o.extras.answer === 'pdf' ? [] : [o.resultType]), ...o.callbacks.map((c) => c.typeName)])];
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../hey-api/types.gen.ts', namedImports: types });
+  const { sdkFunction: _f, payloadType: _p, resultType: _r, summary, recovery, callbacks, extras, request, result, ...data } = o;
+
+  for (const cb of callbacks) {
+    const { typeName, schema, ...fields } = cb;
+    file.addStatements(`let ${cb.name}Schema: Schema | undefined;`);
+    file.addVariableStatement({
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [`The form ECPay POSTs to the URL in the ${o.operationId} request's field: core.readCallback(${cb.name}, body).`],
+      declarations: [{
+        name: cb.name,
+        type: `CallbackSpec<${typeName}>`,
+        initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\n}`,
+      }],
+    });
+  }
+  const spec = { ...data, ...extras, ...(recovery ? { recovery } : {}) };
+  file.addStatements(['let requestSchema: Schema | undefined;', 'let resultSchema: Schema | undefined;']);
+  const members = [
+    json(spec).slice(1, -2) + ',',
+    `get request(): Schema {\nreturn (requestSchema ??= ${json(request)} as Schema);\n},`,
+    `get result(): Schema {\nreturn (resultSchema ??= ${json(result)} as Schema);\n},`,
+    ...(callbacks.length ? [`callbacks: [${callbacks.map((c) => c.name).join(', ')}],`] : []),
+    'call,',
+  ];
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [`${summary}\n\nPOST ${o.path}: what the runtime needs to call it, from spec/openapi.yaml.`],
-    // The spec facts as JSON, then the SDK function by name.
-    declarations: [{ name: o.operationId, type: `OperationSpec<${o.payloadType}>`, initializer: json({ ...spec, call: 0 }).replace(/"call": 0\n}$/, 'call,\n}') }],
+    declarations: [{ name: o.operationId, type: `OperationSpec<${o.payloadType}, ${resultTypeOf(o)}>`, initializer: `{\n${members.join('\n')}\n}` }],
   });
   file.formatText({ indentSize: 2 });
   return REGISTRY_HEADER + file.getFullText();
+}
+
+/** generated/operations/index.gen.ts: every operation and callback spec, for `import { b2cIssue } from 'ecpay-einvoice'`. */
+export function renderBarrel(ops: OperationFacts[]): string {
+  const lines = ops.map((o) => `export { ${[o.operationId, ...o.callbacks.map((c) => c.name)].join(', ')} } from './${o.operationId}.gen.ts';`);
+  return `${REGISTRY_HEADER}${lines.join('\n')}\n`;
+}
+
+/** generated/products.gen.ts: per-product envelope facts, apart so that one operation does not pull in the others. */
+export function renderProducts(unified: JsonObject): string {
+  const products = unified['x-ecpay-products'] as Record<string, JsonObject>;
+  const facts = Object.fromEntries(Object.entries(products).map(([name, p]) => [name, { revision: p.revision, sendsRqID: p.sendsRqID }]));
+  return `${REGISTRY_HEADER}\n/** Per-product envelope facts (spec root, x-ecpay-products). */\nexport const products = ${json(facts)} as const;\n`;
 }
 
 function retryDoc(o: OperationFacts): string {
@@ -159,10 +200,10 @@ function retryDoc(o: OperationFacts): string {
 }
 
 /** generated/operations.gen.ts: every operation by operationId, the product facts, and the typed facade. */
-export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string {
+export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string {
   const file = project().createSourceFile('operations.gen.ts', '');
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/operation.ts', namedImports: ['Operation', 'OperationSpec'] });
-  for (const o of ops) file.addImportDeclaration({ moduleSpecifier: `./operations/${o.operationId}.gen.ts`, namedImports: [o.operationId] });
+  file.addImportDeclaration({ moduleSpecifier: './operations/index.gen.ts', namedImports: ops.map((o) => o.operationId) });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/callbacks.ts', namedImports: ['CallbackBody', 'CallbackNotice'] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/paging.ts', namedImports: ['PagedOperation'] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/transport.ts', namedImports: ['PdfFile'] });
@@ -172,21 +213,11 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
     namedImports: ops.flatMap((o) => [o.payloadType, o.resultType, ...o.callbacks.map((c) => c.typeName)]),
   });
 
-  const products = unified['x-ecpay-products'] as Record<string, JsonObject>;
-  file.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: ['Per-product envelope facts (spec root, x-ecpay-products).'],
-    declarations: [{
-      name: 'products',
-      initializer: `${json(Object.fromEntries(Object.entries(products).map(([name, p]) => [name, { revision: p.revision, sendsRqID: p.sendsRqID }])))} as const`,
-    }],
-  });
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: ['Every operation of the spec, keyed by operationId.'],
-    declarations: [{ name: 'operations', type: 'Readonly<Record<string, OperationSpec>>', initializer: `{ ${ops.map((o) => o.operationId).join(', ')} }` }],
+    declarations: [{ name: 'operations', type: 'Readonly<Record<string, OperationSpec<never, unknown>>>', initializer: `{ ${ops.map((o) => o.operationId).join(', ')} }` }],
   });
 
   const byProduct = new Map<string, OperationFacts[]>();
@@ -208,9 +239,7 @@ export function renderIndex(unified: JsonObject, ops: OperationFacts[]): string 
           const paging = o.extras.paging as JsonObject | undefined;
           const type = paging
             ? `PagedOperation<${o.payloadType}, ${o.resultType}, NonNullable<${o.resultType}[${JSON.stringify(paging.items)}]>[number]>`
-            : o.extras.answer === 'pdf'
-              ? `Operation<${o.payloadType}, PdfFile>`
-              : `Operation<${o.payloadType}, ${o.resultType}>`;
+            : `Operation<${o.payloadType}, ${resultTypeOf(o)}>`;
           return `${doc}\n${o.method}: ${type};`;
         })
         .join('\n')}\n}`,
