@@ -21,15 +21,22 @@ interface Ctx {
   /** Findings beyond MAX_FINDINGS: counted, and whether any of them was a hard one (a type or a presence). */
   dropped: number;
   droppedHard: boolean;
-  /** Conditions in force, innermost last ("when Print is \"1\""). */
-  when: string[];
+  /** Conditions in force, innermost last: rendered into a message only when a finding is made. */
+  when: { word: 'when' | 'unless'; condition: Schema | string }[];
+  /** Where the value being checked sits: pushed and popped as the walk goes, copied only into a finding. */
+  path: (string | number)[];
   /** Names the payload in "not a field of ...". */
   subject: string;
+  /** A probe (a condition, an anyOf branch) only wants to know whether anything fails: no messages, stop at once. */
+  probe: boolean;
+  failed: boolean;
 }
 
+const newCtx = (subject: string, probe: boolean): Ctx => ({ out: [], dropped: 0, droppedHard: false, when: [], path: [], subject, probe, failed: false });
+
 export function check(schema: Schema, value: unknown, subject: string): Finding[] {
-  const ctx: Ctx = { out: [], dropped: 0, droppedHard: false, when: [], subject };
-  visit(schema, value, [], ctx);
+  const ctx = newCtx(subject, false);
+  visit(schema, value, ctx);
   if (ctx.dropped) {
     const message = `and ${ctx.dropped} more problem${ctx.dropped === 1 ? '' : 's'} like these`;
     ctx.out.push({ field: '(more)', rule: 'more', message, keyword: ctx.droppedHard ? 'type' : 'more' });
@@ -39,19 +46,28 @@ export function check(schema: Schema, value: unknown, subject: string): Finding[
 
 /** Whether the value satisfies the schema (a condition, an anyOf branch). */
 export function matches(schema: Schema, value: unknown): boolean {
-  const ctx: Ctx = { out: [], dropped: 0, droppedHard: false, when: [], subject: '' };
-  visit(schema, value, [], ctx);
-  return ctx.out.length === 0 && ctx.dropped === 0;
+  const ctx = newCtx('', true);
+  visit(schema, value, ctx);
+  return !ctx.failed;
 }
 
-function add(ctx: Ctx, path: Path | string, keyword: string, rule: string, text: string): void {
+/**
+ * Records a finding at the current path (or at `child` below it, or at the absolute `at`). `detail` builds the rule
+ * and the text only when a finding is kept, so a probe or a capped report costs no string work.
+ */
+function add(ctx: Ctx, keyword: string, detail: () => [rule: string, text: string], child?: string | number, at?: Path | string): void {
+  ctx.failed = true;
+  if (ctx.probe) return;
   if (ctx.out.length >= MAX_FINDINGS) {
     ctx.dropped += 1;
     ctx.droppedHard ||= keyword === 'type' || keyword === 'required';
     return;
   }
-  const field = typeof path === 'string' ? path : fieldName(path);
-  const when = ctx.when.length ? ` ${ctx.when.join(' and ')}` : '';
+  const field = typeof at === 'string' ? at : fieldName(at ?? (child === undefined ? ctx.path : [...ctx.path, child]));
+  const when = ctx.when.length
+    ? ` ${ctx.when.map((w) => `${w.word} ${typeof w.condition === 'string' ? w.condition : describeCondition(w.condition)}`).join(' and ')}`
+    : '';
+  const [rule, text] = detail();
   ctx.out.push({ field, rule: rule + when, message: `${field}: ${text}${when}`, keyword });
 }
 
@@ -60,35 +76,36 @@ const TYPE_WORDS: Record<JsonType, string> = {
   object: 'an object', array: 'a list', null: 'null',
 };
 
-function visit(schema: Schema, value: unknown, path: Path, ctx: Ctx): void {
+function visit(schema: Schema, value: unknown, ctx: Ctx): void {
   const types = typesOf(schema);
   if (!typeMatches(types, value)) {
-    add(ctx, path, 'type', `type ${types.join(' or ')}`, `must be ${types.map((t) => TYPE_WORDS[t]).join(' or ')} (got ${quote(value)})`);
+    add(ctx, 'type', () => [`type ${types.join(' or ')}`, `must be ${types.map((t) => TYPE_WORDS[t]).join(' or ')} (got ${quote(value)})`]);
     return;
   }
   if (schema.const !== undefined && value !== schema.const) {
-    add(ctx, path, 'const', `const ${quote(schema.const)}`, `must be ${quote(schema.const)} (got ${quote(value)})`);
+    add(ctx, 'const', () => [`const ${quote(schema.const)}`, `must be ${quote(schema.const)} (got ${quote(value)})`]);
     return;
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    add(ctx, path, 'enum', 'enum', `must be one of ${schema.enum.map(quote).join(', ')} (got ${quote(value)})`);
+    add(ctx, 'enum', () => ['enum', `must be one of ${schema.enum!.map(quote).join(', ')} (got ${quote(value)})`]);
     return;
   }
-  if (typeof value === 'string') visitString(schema, value, path, ctx);
-  else if (typeof value === 'number') visitNumber(schema, value, path, ctx);
-  else if (Array.isArray(value)) visitArray(schema, value, path, ctx);
-  else if (isRecord(value)) visitObject(schema, value, path, ctx);
+  if (typeof value === 'string') visitString(schema, value, ctx);
+  else if (typeof value === 'number') visitNumber(schema, value, ctx);
+  else if (Array.isArray(value)) visitArray(schema, value, ctx);
+  else if (isRecord(value)) visitObject(schema, value, ctx);
+  if (ctx.probe && ctx.failed) return;
 
-  for (const sub of schema.allOf ?? []) visit(sub, value, path, ctx);
+  if (schema.allOf) for (const sub of schema.allOf) visit(sub, value, ctx);
   // Only conditions use `not` (the normaliser sees to it), so this message is for completeness.
-  if (schema.not && matches(schema.not, value)) add(ctx, path, 'not', 'not', `must not be such that ${describeCondition(schema.not)}`);
-  if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value))) visitAnyOf(schema.anyOf, value, path, ctx);
+  if (schema.not && matches(schema.not, value)) add(ctx, 'not', () => ['not', `must not be such that ${describeCondition(schema.not!)}`]);
+  if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value))) visitAnyOf(schema.anyOf, value, ctx);
   if (schema.if) {
     const holds = matches(schema.if, value);
     const branch = holds ? schema.then : schema.else;
     if (branch) {
-      ctx.when.push(`${holds ? 'when' : 'unless'} ${describeCondition(schema.if)}`);
-      visit(branch, value, path, ctx);
+      ctx.when.push({ word: holds ? 'when' : 'unless', condition: schema.if });
+      visit(branch, value, ctx);
       ctx.when.pop();
     }
   }
@@ -101,37 +118,40 @@ const codePoints = (s: string) => {
 };
 const patterns = new Map<string, RegExp>();
 
-function visitString(schema: Schema, value: string, path: Path, ctx: Ctx): void {
+function visitString(schema: Schema, value: string, ctx: Ctx): void {
   // ECPay counts characters; a character outside the BMP is one, not two UTF-16 units (the looser reading).
-  if (schema.maxLength !== undefined && value.length > schema.maxLength && codePoints(value) > schema.maxLength) {
-    add(ctx, path, 'maxLength', `maxLength ${schema.maxLength}`, `at most ${schema.maxLength} characters (got ${codePoints(value)})`);
+  const max = schema.maxLength;
+  if (max !== undefined && value.length > max && codePoints(value) > max) {
+    add(ctx, 'maxLength', () => [`maxLength ${max}`, `at most ${max} characters (got ${codePoints(value)})`]);
   }
-  if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
-    add(ctx, path, 'minLength', `minLength ${schema.minLength}`, schema.minLength === 1 ? 'must not be empty' : `at least ${schema.minLength} characters (got ${codePoints(value)})`);
+  const min = schema.minLength;
+  if (min !== undefined && (value.length < min || (value.length < 2 * min && codePoints(value) < min))) {
+    add(ctx, 'minLength', () => [`minLength ${min}`, min === 1 ? 'must not be empty' : `at least ${min} characters (got ${codePoints(value)})`]);
   }
   if (schema.pattern !== undefined) {
     let re = patterns.get(schema.pattern);
     if (!re) patterns.set(schema.pattern, (re = new RegExp(schema.pattern, 'u')));
-    if (!re.test(value)) add(ctx, path, 'pattern', `pattern ${schema.pattern}`, `must match ${schema.pattern} (got ${quote(value)})`);
+    if (!re.test(value)) add(ctx, 'pattern', () => [`pattern ${schema.pattern}`, `must match ${schema.pattern} (got ${quote(value)})`]);
   }
   if (schema.format !== undefined) {
     const format = FORMATS[schema.format]!;
     const problem = format.problem(value);
     if (problem !== undefined) {
-      add(ctx, path, 'format', `format ${schema.format}`, `must be ${format.expects} (got ${quote(value)}${problem ? `: ${problem}` : ''})`);
+      add(ctx, 'format', () => [`format ${schema.format}`, `must be ${format.expects} (got ${quote(value)}${problem ? `: ${problem}` : ''})`]);
     }
   }
 }
 
 function decimals(n: number): number {
+  if (Number.isInteger(n)) return 0;
   const [mantissa, exponent] = String(n).split('e');
   const fraction = mantissa!.split('.')[1]?.length ?? 0;
   return Math.max(0, fraction - Number(exponent ?? 0));
 }
 
-function visitNumber(schema: Schema, value: number, path: Path, ctx: Ctx): void {
+function visitNumber(schema: Schema, value: number, ctx: Ctx): void {
   const bound = (keyword: string, ok: boolean, words: string, limit: number) => {
-    if (!ok) add(ctx, path, keyword, `${keyword} ${limit}`, `must be ${words} ${limit} (got ${value})`);
+    if (!ok) add(ctx, keyword, () => [`${keyword} ${limit}`, `must be ${words} ${limit} (got ${value})`]);
   };
   if (schema.minimum !== undefined) bound('minimum', value >= schema.minimum, 'at least', schema.minimum);
   if (schema.maximum !== undefined) bound('maximum', value <= schema.maximum, 'at most', schema.maximum);
@@ -139,62 +159,85 @@ function visitNumber(schema: Schema, value: number, path: Path, ctx: Ctx): void 
   if (schema.exclusiveMaximum !== undefined) bound('exclusiveMaximum', value < schema.exclusiveMaximum, 'less than', schema.exclusiveMaximum);
   const places = schema['x-ecpay-decimals'];
   if (places !== undefined && decimals(value) > places) {
-    add(ctx, path, 'x-ecpay-decimals', `${places} decimals`, `at most ${places} decimal places (got ${value})`);
+    add(ctx, 'x-ecpay-decimals', () => [`${places} decimals`, `at most ${places} decimal places (got ${value})`]);
   }
 }
 
-function visitArray(schema: Schema, value: unknown[], path: Path, ctx: Ctx): void {
+function visitArray(schema: Schema, value: unknown[], ctx: Ctx): void {
   if (schema.minItems !== undefined && value.length < schema.minItems) {
-    add(ctx, path, 'minItems', `minItems ${schema.minItems}`, `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'} (got ${value.length})`);
+    const min = schema.minItems;
+    add(ctx, 'minItems', () => [`minItems ${min}`, `must have at least ${min} item${min === 1 ? '' : 's'} (got ${value.length})`]);
   }
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-    add(ctx, path, 'maxItems', `maxItems ${schema.maxItems}`, `must have at most ${schema.maxItems} items (got ${value.length})`);
+    const max = schema.maxItems;
+    add(ctx, 'maxItems', () => [`maxItems ${max}`, `must have at most ${max} items (got ${value.length})`]);
   }
-  if (schema.items) value.forEach((item, i) => visit(schema.items!, item, [...path, i], ctx));
+  const items = schema.items;
+  if (!items) return;
+  for (let i = 0; i < value.length; i += 1) {
+    ctx.path.push(i);
+    visit(items, value[i], ctx);
+    ctx.path.pop();
+    if (ctx.probe && ctx.failed) return;
+  }
 }
 
-function visitObject(schema: Schema, value: Record<string, unknown>, path: Path, ctx: Ctx): void {
-  for (const name of schema.required ?? []) {
-    if (value[name] === undefined) add(ctx, [...path, name], 'required', 'required', 'required');
+function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): void {
+  if (schema.required) {
+    for (const name of schema.required) if (value[name] === undefined) add(ctx, 'required', () => ['required', 'required'], name);
   }
-  const properties = schema.properties ?? {};
-  for (const [name, sub] of Object.entries(properties)) {
-    const v = value[name];
-    if (v === undefined) continue;
-    if (sub === false) add(ctx, [...path, name], 'not', 'not given', 'must not be given');
-    else visit(sub, v, [...path, name], ctx);
-  }
-  if (schema.additionalProperties === false) {
-    for (const name of Object.keys(value)) {
-      if (!(name in properties)) {
-        const where = path.length ? `an item of ${fieldName(path.filter((p) => typeof p === 'string'))}` : ctx.subject;
-        add(ctx, [...path, name], 'additionalProperties', 'known field', `not a field of ${where} (known: ${Object.keys(properties).join(', ')})`);
+  const properties = schema.properties;
+  if (properties) {
+    for (const name in properties) {
+      const v = value[name];
+      if (v === undefined) continue;
+      const sub = properties[name]!;
+      if (sub === false) add(ctx, 'not', () => ['not given', 'must not be given'], name);
+      else {
+        ctx.path.push(name);
+        visit(sub, v, ctx);
+        ctx.path.pop();
       }
+      if (ctx.probe && ctx.failed) return;
     }
   }
-  for (const [key, needed] of Object.entries(schema.dependentRequired ?? {})) {
-    if (value[key] === undefined) continue;
-    ctx.when.push(`when ${key} is given`);
-    for (const name of needed) if (value[name] === undefined) add(ctx, [...path, name], 'required', 'required', 'required');
-    ctx.when.pop();
+  if (schema.additionalProperties === false) {
+    for (const name in value) {
+      if (properties && name in properties) continue;
+      const path = ctx.path;
+      const where = path.length ? `an item of ${fieldName(path.filter((p) => typeof p === 'string'))}` : ctx.subject;
+      add(ctx, 'additionalProperties', () => ['known field', `not a field of ${where} (known: ${Object.keys(properties ?? {}).join(', ')})`], name);
+    }
   }
-  for (const rule of schema['x-ecpay-rules'] ?? []) {
-    if (rule.when && !matches(rule.when as Schema, value)) continue;
-    if (rule.when) ctx.when.push(`when ${describeCondition(rule.when as Schema)}`);
-    for (const breach of checkRule(rule, value, [...path])) add(ctx, breach.path, 'x-ecpay-rules', breach.rule, breach.text);
-    if (rule.when) ctx.when.pop();
+  if (schema.dependentRequired) {
+    for (const key in schema.dependentRequired) {
+      if (value[key] === undefined) continue;
+      ctx.when.push({ word: 'when', condition: `${key} is given` });
+      for (const name of schema.dependentRequired[key]!) if (value[name] === undefined) add(ctx, 'required', () => ['required', 'required'], name);
+      ctx.when.pop();
+    }
+  }
+  const rules = schema['x-ecpay-rules'];
+  if (rules) {
+    for (const rule of rules) {
+      if (rule.when && !matches(rule.when as Schema, value)) continue;
+      if (rule.when) ctx.when.push({ word: 'when', condition: rule.when as Schema });
+      for (const breach of checkRule(rule, value, ctx.path)) add(ctx, 'x-ecpay-rules', () => [breach.rule, breach.text], undefined, breach.path);
+      if (rule.when) ctx.when.pop();
+    }
   }
 }
 
-function visitAnyOf(branches: readonly Schema[], value: unknown, path: Path, ctx: Ctx): void {
+function visitAnyOf(branches: readonly Schema[], value: unknown, ctx: Ctx): void {
+  if (ctx.probe) return add(ctx, 'anyOf', () => ['', '']);
   const groups = branches.map((b) => (Object.keys(b).length === 1 && b.required ? b.required : undefined));
   if (groups.every((g) => g !== undefined)) {
-    const names = groups.map((g) => g!.join(' + '));
-    add(ctx, names.join(' or '), 'anyOf', 'one of', `one of ${names.join(' or ')} must be given`);
+    const names = groups.map((g) => g!.join(' + ')).join(' or ');
+    add(ctx, 'anyOf', () => ['one of', `one of ${names} must be given`], undefined, names);
     return;
   }
   const reasons = branches.map((b, i) => `(${i + 1}) ${check(b, value, ctx.subject).slice(0, 5).map((f) => f.message).join('; ')}`);
-  add(ctx, path, 'anyOf', 'one of', `must satisfy one of: ${reasons.join(' ')}`);
+  add(ctx, 'anyOf', () => ['one of', `must satisfy one of: ${reasons.join(' ')}`]);
 }
 
 /**

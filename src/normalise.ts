@@ -11,7 +11,7 @@ const MAX_DEPTH = 16;
  * A plain copy of the payload: own enumerable fields, each read once (a getter cannot say one thing to the check
  * and another to the encoder), and only values JSON carries the way ECPay's PHP reads them.
  */
-function snapshot(value: unknown, path: Path, issues: ValidationIssue[], seen: Set<object>): unknown {
+function snapshot(value: unknown, path: (string | number)[], issues: ValidationIssue[], seen: Set<object>): unknown {
   const refuse = (rule: string, text: string) => {
     issues.push({ field: fieldName(path), rule, message: `${fieldName(path)}: ${text}` });
     return undefined;
@@ -44,14 +44,21 @@ function snapshot(value: unknown, path: Path, issues: ValidationIssue[], seen: S
   }
   seen.add(value);
   let out: unknown;
+  // One path array for the whole walk: pushed and popped, copied only into an issue.
   if (Array.isArray(value)) {
-    out = Array.from(value, (item, i) =>
-      item === undefined ? refuse('json', `has no value at [${i}]`) : snapshot(item, [...path, i], issues, seen),
-    );
+    const list: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i += 1) {
+      path.push(i);
+      list[i] = value[i] === undefined ? refuse('json', 'has no value') : snapshot(value[i], path, issues, seen);
+      path.pop();
+    }
+    out = list;
   } else {
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      const v = snapshot((value as Record<string, unknown>)[key], [...path, key], issues, seen);
+      path.push(key);
+      const v = snapshot((value as Record<string, unknown>)[key], path, issues, seen);
+      path.pop();
       if (v !== undefined) copy[key] = v;
     }
     out = copy;
@@ -78,11 +85,18 @@ function normalise(schema: Schema | false | undefined, value: unknown, direction
   return coerce(schema, value);
 }
 
+const requiredSets = new WeakMap<Schema, Set<string>>();
+const requiredOf = (schema: Schema) => {
+  let set = requiredSets.get(schema);
+  if (!set) requiredSets.set(schema, (set = new Set(schema.required ?? [])));
+  return set;
+};
+
 function normaliseObject(schema: Schema, value: Record<string, unknown>, direction: Direction): Record<string, unknown> {
   const properties = schema.properties!;
   let byLowerCase: Map<string, string> | undefined;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
     let name = key;
     if (!(key in properties)) {
       byLowerCase ??= new Map(Object.keys(properties).map((p) => [p.toLowerCase(), p]));
@@ -92,12 +106,14 @@ function normaliseObject(schema: Schema, value: Record<string, unknown>, directi
     }
     out[name] = value[key];
   }
-  for (const [name, sub] of Object.entries(properties)) {
+  const required = requiredOf(schema);
+  for (const name in properties) {
+    const sub = properties[name];
     const v = out[name];
-    const given = v !== undefined && !((v === null || (v === '' && direction === 'request')) && !schema.required?.includes(name));
+    const given = v !== undefined && !((v === null || (v === '' && direction === 'request')) && !required.has(name));
     if (given) out[name] = normalise(sub, v, direction);
     else if (sub && sub.default !== undefined) out[name] = structuredClone(sub.default);
-    else delete out[name];
+    else if (v !== undefined) delete out[name];
   }
   return out;
 }

@@ -31,8 +31,10 @@ function splitArray(path: string): [string, string] | undefined {
   return at < 0 ? undefined : [path.slice(0, at), path.slice(at + 3)];
 }
 
-const get = (obj: unknown, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Value)[key] : undefined), obj);
+function get(obj: unknown, dotted: string): unknown {
+  if (!dotted.includes('.')) return obj !== null && typeof obj === 'object' ? (obj as Value)[dotted] : undefined;
+  return dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Value)[key] : undefined), obj);
+}
 
 /** The term's value, or undefined when a field it needs is missing or not a number. */
 function evaluate(term: Term, obj: Value, index: number | undefined): number | undefined {
@@ -73,7 +75,7 @@ export function describeTerm(term: Term, itemPrefix?: string): string {
 const num = (n: number) => String(Math.round(n * 1e7) / 1e7);
 
 /** Checks one rule on one object; `path` is where the object sits in the payload. */
-export function checkRule(rule: Rule, obj: Value, path: (string | number)[]): RuleBreach[] {
+export function checkRule(rule: Rule, obj: Value, path: readonly (string | number)[]): RuleBreach[] {
   if ('unique' in rule) {
     const split = splitArray(rule.unique);
     const list = split ? get(obj, split[0]) : undefined;

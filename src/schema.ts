@@ -103,13 +103,41 @@ export function jsonTypeOf(value: unknown): JsonType | 'other' {
   }
 }
 
-export const typesOf = (schema: Schema): readonly JsonType[] =>
-  schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type as JsonType];
+const NO_TYPES: readonly JsonType[] = [];
+const SINGLE = new Map<JsonType, readonly JsonType[]>();
+
+export const typesOf = (schema: Schema): readonly JsonType[] => {
+  const type = schema.type;
+  if (type === undefined) return NO_TYPES;
+  if (Array.isArray(type)) return type;
+  let one = SINGLE.get(type as JsonType);
+  if (!one) SINGLE.set(type as JsonType, (one = [type as JsonType]));
+  return one;
+};
+
+function matchesType(type: JsonType, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+}
 
 export function typeMatches(types: readonly JsonType[], value: unknown): boolean {
   if (!types.length) return true;
-  const actual = jsonTypeOf(value);
-  return types.includes(actual as JsonType) || (actual === 'integer' && types.includes('number'));
+  for (const type of types) if (matchesType(type, value)) return true;
+  return false;
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
