@@ -169,6 +169,15 @@ async function bundle() {
   }
 }
 
+function soak() {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'test/bench/soak.ts')], { cwd: root, encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; calls: number; before: number; after: number; listeners: number; handlesBefore: number; handlesAfter: number };
+  const mb = (b: number) => `${fmt(b / 1024 / 1024)} MB`;
+  row(`memory: ${r.seconds} s of load on loopback (${r.calls} calls, one shared AbortSignal)`, `heap after GC ${mb(r.after)}`,
+    `heap after GC at the start: ${mb(r.before)}; abort listeners left ${r.listeners}; handles ${r.handlesBefore} -> ${r.handlesAfter}`,
+    `${r.after >= r.before ? '+' : ''}${mb(r.after - r.before)}`);
+}
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`machine: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}\n`);
 execFileSync('node_modules/.bin/tsx', ['codegen/build-package.ts'], { cwd: root });
@@ -177,6 +186,7 @@ await perCall();
 await endToEnd();
 coldStart();
 await bundle();
+soak();
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'baseline (same run)', 'ratio'][i]!.length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
