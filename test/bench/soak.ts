@@ -2,6 +2,7 @@
 // long-lived AbortSignal (the case that leaked with AbortSignal.any on Node 20), then the heap after a full GC at
 // the start and at the end, and the handles left open. Run with --expose-gc; prints one JSON line.
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { root } from '../support/spec.ts';
 
@@ -40,7 +41,7 @@ const handlesBefore = process.getActiveResourcesInfo().length;
 const before = heap();
 const calls = await load(seconds * 1_000);
 const after = heap();
-const listeners = (await import('node:events')).getEventListeners(shared, 'abort').length;
+const listeners = getEventListeners(shared, 'abort').length;
 server.kill();
 await new Promise((resolve) => server.once('exit', resolve));
 await new Promise((resolve) => setTimeout(resolve, 100));
