@@ -51,6 +51,35 @@ export function matches(schema: Schema, value: unknown): boolean {
   return !ctx.failed;
 }
 
+type Predicate = (value: Record<string, unknown>) => boolean;
+const conditions = new WeakMap<Schema, Predicate>();
+
+/**
+ * Whether a condition (`if`, a rule's `when`) holds: the condition's restricted form (src/schema.ts
+ * CONDITION_KEYWORDS, which the normaliser enforces) compiled once into a predicate, as they are checked on every call.
+ */
+function holds(condition: Schema, value: unknown): boolean {
+  if (!isRecord(value)) return matches(condition, value);
+  let test = conditions.get(condition);
+  if (!test) conditions.set(condition, (test = compileCondition(condition)));
+  return test(value);
+}
+
+function compileCondition(c: Schema): Predicate {
+  const tests: Predicate[] = [];
+  for (const name of c.required ?? []) tests.push((v) => own(v, name) !== undefined);
+  for (const name of c.not?.required ?? []) tests.push((v) => own(v, name) === undefined);
+  for (const [name, sub] of Object.entries(c.properties ?? {})) {
+    if (sub === false) tests.push((v) => own(v, name) === undefined);
+    else if (sub.const !== undefined) tests.push((v) => own(v, name) === undefined || v[name] === sub.const);
+    else if (sub.enum) tests.push((v) => own(v, name) === undefined || sub.enum!.includes(v[name]));
+  }
+  return (v) => tests.every((t) => t(v));
+}
+
+/** A field of the checked object itself: one inherited from a polluted Object.prototype does not count as given. */
+const own = (value: Record<string, unknown>, name: string) => (Object.hasOwn(value, name) ? value[name] : undefined);
+
 /**
  * Records a finding at the current path (or at `child` below it, or at the absolute `at`). `detail` builds the rule
  * and the text only when a finding is kept, so a probe or a capped report costs no string work.
@@ -101,10 +130,10 @@ function visit(schema: Schema, value: unknown, ctx: Ctx): void {
   if (schema.not && matches(schema.not, value)) add(ctx, 'not', () => ['not', `must not be such that ${describeCondition(schema.not!)}`]);
   if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value))) visitAnyOf(schema.anyOf, value, ctx);
   if (schema.if) {
-    const holds = matches(schema.if, value);
-    const branch = holds ? schema.then : schema.else;
+    const held = holds(schema.if, value);
+    const branch = held ? schema.then : schema.else;
     if (branch) {
-      ctx.when.push({ word: holds ? 'when' : 'unless', condition: schema.if });
+      ctx.when.push({ word: held ? 'when' : 'unless', condition: schema.if });
       visit(branch, value, ctx);
       ctx.when.pop();
     }
@@ -184,12 +213,12 @@ function visitArray(schema: Schema, value: unknown[], ctx: Ctx): void {
 
 function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): void {
   if (schema.required) {
-    for (const name of schema.required) if (value[name] === undefined) add(ctx, 'required', () => ['required', 'required'], name);
+    for (const name of schema.required) if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
   }
   const properties = schema.properties;
   if (properties) {
-    for (const name in properties) {
-      const v = value[name];
+    for (const name of Object.keys(properties)) {
+      const v = own(value, name);
       if (v === undefined) continue;
       const sub = properties[name]!;
       if (sub === false) add(ctx, 'not', () => ['not given', 'must not be given'], name);
@@ -202,25 +231,25 @@ function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): 
     }
   }
   if (schema.additionalProperties === false) {
-    for (const name in value) {
-      if (properties && name in properties) continue;
+    for (const name of Object.keys(value)) {
+      if (properties && Object.hasOwn(properties, name)) continue;
       const path = ctx.path;
       const where = path.length ? `an item of ${fieldName(path.filter((p) => typeof p === 'string'))}` : ctx.subject;
       add(ctx, 'additionalProperties', () => ['known field', `not a field of ${where} (known: ${Object.keys(properties ?? {}).join(', ')})`], name);
     }
   }
   if (schema.dependentRequired) {
-    for (const key in schema.dependentRequired) {
-      if (value[key] === undefined) continue;
+    for (const key of Object.keys(schema.dependentRequired)) {
+      if (own(value, key) === undefined) continue;
       ctx.when.push({ word: 'when', condition: `${key} is given` });
-      for (const name of schema.dependentRequired[key]!) if (value[name] === undefined) add(ctx, 'required', () => ['required', 'required'], name);
+      for (const name of schema.dependentRequired[key]!) if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
       ctx.when.pop();
     }
   }
   const rules = schema['x-ecpay-rules'];
   if (rules) {
     for (const rule of rules) {
-      if (rule.when && !matches(rule.when as Schema, value)) continue;
+      if (rule.when && !holds(rule.when as Schema, value)) continue;
       if (rule.when) ctx.when.push({ word: 'when', condition: rule.when as Schema });
       for (const breach of checkRule(rule, value, ctx.path)) add(ctx, 'x-ecpay-rules', () => [breach.rule, breach.text], undefined, breach.path);
       if (rule.when) ctx.when.pop();

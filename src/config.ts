@@ -78,18 +78,18 @@ function baseUrlOf(environment: EinvoiceClientConfig['environment']): string {
   if (!environment || typeof environment !== 'object' || typeof environment.baseUrl !== 'string') {
     return fail("environment must be 'stage', 'production' or { baseUrl: 'https://...' }");
   }
+  const raw = environment.baseUrl;
+  // Checked on the text itself, before anything parses or quotes it: "user:pw@host" without a scheme parses as the
+  // scheme "user:", and credentials must reach no message or log. No message here quotes the URL.
+  if (raw.includes('@')) fail('environment.baseUrl must not carry a user or password (nothing with "@"); ECPay authenticates by the keys');
+  if (raw.includes('?') || raw.includes('#')) fail('environment.baseUrl must not have a query or a fragment ("?" or "#"): operation paths are appended to it');
   let url: URL;
   try {
-    url = new URL(environment.baseUrl);
+    url = new URL(raw);
   } catch {
     return fail('environment.baseUrl is not a URL: give it as http://host:port or https://host');
   }
-  // Checked before anything quotes the URL: credentials in it would otherwise reach messages and logs.
-  if (url.username || url.password) fail('environment.baseUrl must not carry a user or password; ECPay authenticates by the keys');
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(`environment.baseUrl must start with http:// or https:// (got ${JSON.stringify(environment.baseUrl.slice(0, 80))})`);
-  }
-  if (url.search || url.hash) fail('environment.baseUrl must not have a query or a fragment: operation paths are appended to it');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('environment.baseUrl must start with http:// or https://');
   return url.toString().replace(/\/$/, '');
 }
 

@@ -8,10 +8,12 @@ import {
   EcpayMismatchError,
   EcpayResponseError,
   EcpayUnexpectedShapeError,
+  clip,
   type ErrorContext,
   type ValidationIssue,
 } from './errors.ts';
 import { checkResult, normaliseResult, withOutcome } from './normalise.ts';
+import { quote } from './schema.ts';
 import type { OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface OutgoingCall {
@@ -67,7 +69,7 @@ export function openEnvelope(
   try {
     outer = JSON.parse(bodyText);
   } catch (cause) {
-    throw new EcpayResponseError(`the response is not JSON (starts with ${JSON.stringify(bodyText.slice(0, 40))})`, { ...unsure, cause });
+    throw new EcpayResponseError(`the response is not JSON (it starts with "${clip(bodyText.slice(0, 40), 60)}")`, { ...unsure, cause });
   }
   if (outer === null || typeof outer !== 'object' || Array.isArray(outer)) {
     throw new EcpayResponseError('the response is not a JSON object', unsure);
@@ -171,7 +173,9 @@ function echoMismatch(
     const asked = dig(sent, from);
     // Only what both sides state: ECPay leaves echoes empty on failure, and an optional request field may be absent.
     if (answered === undefined || answered === null || answered === '' || asked === undefined) continue;
-    if (String(answered).toLowerCase() !== String(asked).toLowerCase()) return { field, sent: String(asked), answered: String(answered) };
+    // An echo is text or a number; anything else (a list, an object, however deep) is not this request's echo.
+    const text = typeof answered === 'string' || typeof answered === 'number' ? String(answered) : undefined;
+    if (text === undefined || text.toLowerCase() !== String(asked).toLowerCase()) return { field, sent: String(asked), answered: text ?? quote(answered) };
   }
   return undefined;
 }

@@ -96,20 +96,21 @@ function normaliseObject(schema: Schema, value: Record<string, unknown>, directi
   const properties = schema.properties!;
   let byLowerCase: Map<string, string> | undefined;
   const out: Record<string, unknown> = {};
-  for (const key in value) {
+  for (const key of Object.keys(value)) {
     let name = key;
-    if (!(key in properties)) {
+    if (!Object.hasOwn(properties, key)) {
       byLowerCase ??= new Map(Object.keys(properties).map((p) => [p.toLowerCase(), p]));
       const declared = byLowerCase.get(key.toLowerCase());
       // Both spellings given: keep both, and let the check refuse the unknown one.
-      if (declared !== undefined && !(declared in value)) name = declared;
+      if (declared !== undefined && !Object.hasOwn(value, declared)) name = declared;
     }
     out[name] = value[key];
   }
   const required = requiredOf(schema);
-  for (const name in properties) {
+  for (const name of Object.keys(properties)) {
     const sub = properties[name];
-    const v = out[name];
+    // Own fields only: a value inherited from a polluted Object.prototype is not the caller's, nor ECPay's.
+    const v = Object.hasOwn(out, name) ? out[name] : undefined;
     const given = v !== undefined && !((v === null || (v === '' && direction === 'request')) && !required.has(name));
     if (given) out[name] = normalise(sub, v, direction);
     else if (sub && sub.default !== undefined) out[name] = structuredClone(sub.default);

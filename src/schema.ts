@@ -142,14 +142,20 @@ export function typeMatches(types: readonly JsonType[], value: unknown): boolean
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A value as a message quotes it: JSON, cut short. Never used for anything but the caller's own payload. */
+/**
+ * A value as a message quotes it: JSON, cut short, with the characters JSON leaves raw but a log line should not
+ * (DEL, C1 controls, U+2028/2029) escaped. Never throws, however deep or odd the value.
+ */
 export function quote(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Too deep for JSON.stringify (String() of a deep array overflows too), or a value JSON cannot show.
+    text = Array.isArray(value) ? '[a list too deep to show]' : value !== null && typeof value === 'object' ? '{an object too deep to show}' : typeof value;
   }
+  // eslint-disable-next-line no-control-regex
+  text = text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

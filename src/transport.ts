@@ -142,8 +142,8 @@ export class Exchange {
       this.reply = answeredResponse(response, bytes);
       return undefined;
     }
-    if (!response.ok) return this.httpFailure(response, bytes);
-    const nowSeconds = Math.floor(this.config.now() / 1000);
+    if (!response.ok) return this.httpFailure(response, bytes, timestamp);
+    const nowSeconds = this.secondsAfterSending(timestamp);
     const context = this.context(false);
     const { envelope, data, wellFormed } = openEnvelope(this.config.aes, utf8.decode(bytes), nowSeconds, context, this.op.answer);
     if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
@@ -179,8 +179,8 @@ export class Exchange {
     }
   }
 
-  private httpFailure(response: Response, bytes: Uint8Array): Failure {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.config.now());
+  private httpFailure(response: Response, bytes: Uint8Array, sentAt: number): Failure {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.secondsAfterSending(sentAt) * 1000);
     const rateLimited = response.status === 403 || response.status === 429;
     const redirect = response.status >= 300 && response.status < 400;
     const error = new EcpayHttpError(response.status, utf8.decode(bytes), retryAfter, this.context(!rateLimited), redirect ? redirectHost(response) : undefined);
@@ -188,12 +188,28 @@ export class Exchange {
     return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
   }
 
-  /** The debug hook is the caller's: it hears what happens, and nothing it does (throwing included) changes that. */
+  /**
+   * The debug hook is the caller's: it hears what happens, and nothing it does changes that: not a throw, not a
+   * rejected promise (an async hook), which would otherwise surface as an unhandled rejection.
+   */
   private emit(event: DebugEvent): void {
     try {
-      this.config.debug?.(event);
+      const returned = this.config.debug?.(event) as unknown;
+      if (returned instanceof Promise) returned.catch(() => undefined);
     } catch {
       // A failing hook must not turn an issued invoice into an error.
+    }
+  }
+
+  /**
+   * The clock once ECPay may have acted: a clock that fails now must not turn an answer into "nothing was sent", so
+   * it falls back to the time the request was stamped with.
+   */
+  private secondsAfterSending(sentAt: number): number {
+    try {
+      return Math.floor(this.config.now() / 1000);
+    } catch {
+      return sentAt;
     }
   }
 

@@ -1,7 +1,9 @@
 // One HTTP attempt, bounded in every direction a hostile network can push: a connection slot (at most N requests in
-// flight per client), a timeout that covers the body, the caller's signal (listened to, not combined with
-// AbortSignal.any, which leaks on a long-lived signal in Node 20), no redirects, and a byte cap on the answer that
-// stops reading as soon as it is crossed. It says what failed and whether the request can have left this machine.
+// flight per client), a timeout that covers the body, the caller's signal (one shared listener: src/abort.ts), no
+// redirects, and a byte cap on the answer that stops reading as soon as it is crossed. It says what failed and
+// whether the request can have left this machine.
+import { onAbort } from './abort.ts';
+
 export interface AttemptLimits {
   timeoutMs: number;
   /** Largest answer read; beyond it the connection is dropped (decompressed bytes, so a gzip bomb stops early). */
@@ -50,12 +52,13 @@ export async function attempt(
     timedOut = true;
     controller.abort();
   }, limits.timeoutMs);
-  const onUserAbort = () => controller.abort(userSignal!.reason);
-  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  const stopListening = userSignal ? onAbort(userSignal, () => controller.abort(userSignal.reason)) : undefined;
+  // From the moment fetch is called the request may be on its way: an abort or a failure after that, before any
+  // answer, leaves the outcome unknown (unless the error proves the connection never opened).
   let sent = false;
   try {
-    const response = await fetch(url, { method: 'POST', ...init, signal: controller.signal, redirect: 'manual' });
     sent = true;
+    const response = await fetch(url, { method: 'POST', ...init, signal: controller.signal, redirect: 'manual' });
     const cap = response.ok ? limits.maxResponseBytes : EXCERPT_BYTES;
     const bytes = await readCapped(response, cap, response.ok);
     if (bytes === undefined) {
@@ -68,10 +71,10 @@ export async function attempt(
     if (userSignal?.aborted) throw new AttemptError({ kind: 'aborted', cause, sent });
     if (timedOut) throw new AttemptError({ kind: 'timeout', cause });
     const code = errorCode(cause);
-    throw new AttemptError({ kind: 'connection', cause, code, sent: sent || !NOT_SENT_CODES.has(code ?? '') });
+    throw new AttemptError({ kind: 'connection', cause, code, sent: sent && !NOT_SENT_CODES.has(code ?? '') });
   } finally {
     clearTimeout(timer);
-    userSignal?.removeEventListener('abort', onUserAbort);
+    stopListening?.();
     release();
   }
 }
@@ -147,18 +150,17 @@ export class Slots {
 
   private async wait(signal: AbortSignal | undefined): Promise<() => void> {
     await new Promise<void>((resolve, reject) => {
-      const turn = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
       const cancelled = () => new AttemptError({ kind: 'aborted', cause: signal!.reason, sent: false });
-      const onAbort = () => {
+      if (signal?.aborted) return reject(cancelled());
+      const stop = signal ? onAbort(signal, () => {
         this.queue.splice(this.queue.indexOf(turn), 1);
         reject(cancelled());
+      }) : undefined;
+      const turn = () => {
+        stop?.();
+        resolve();
       };
-      if (signal?.aborted) return reject(cancelled());
       this.queue.push(turn);
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
     return this.releaser();
   }
