@@ -16,67 +16,67 @@ export interface EinvoiceOperations {
     /**
      * Register a B2B letter track range (新增字軌)
      *
-     * POST /B2BInvoice/AddInvoiceWordSetting. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvoiceWordSetting call that finds out.
+     * POST /B2BInvoice/AddInvoiceWordSetting. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvoiceWordSetting call that finds out.
      */
     addInvoiceWordSetting: Operation<B2bAddInvoiceWordSettingPayload, B2bAddInvoiceWordSettingResult>;
     /**
      * Issue an allowance (折讓) against one or more B2B invoices
      *
-     * POST /B2BInvoice/Allowance. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssue call that finds out.
+     * POST /B2BInvoice/Allowance. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssue call that finds out.
      */
     allowance: Operation<B2bAllowancePayload, B2bAllowanceResult>;
     /**
      * Confirm an allowance a partner issued (折讓確認)
      *
-     * POST /B2BInvoice/AllowanceConfirm. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceConfirm call that finds out.
+     * POST /B2BInvoice/AllowanceConfirm. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceConfirm call that finds out.
      */
     allowanceConfirm: Operation<B2bAllowanceConfirmPayload, B2bAllowanceConfirmResult>;
     /**
      * Void (作廢) a B2B allowance
      *
-     * POST /B2BInvoice/CancelAllowance. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceInvalid call that finds out.
+     * POST /B2BInvoice/CancelAllowance. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceInvalid call that finds out.
      */
     cancelAllowance: Operation<B2bCancelAllowancePayload, B2bCancelAllowanceResult>;
     /**
      * Confirm that a partner voided an allowance (作廢折讓確認)
      *
-     * POST /B2BInvoice/CancelAllowanceConfirm. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceInvalidConfirm call that finds out.
+     * POST /B2BInvoice/CancelAllowanceConfirm. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getAllowanceInvalidConfirm call that finds out.
      */
     cancelAllowanceConfirm: Operation<B2bCancelAllowanceConfirmPayload, B2bCancelAllowanceConfirmResult>;
     /**
      * Download a B2B invoice as a PDF file
      *
-     * POST /B2BInvoice/DownloadB2BPdf. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/DownloadB2BPdf. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     downloadB2BPdf: Operation<B2bDownloadB2bPdfPayload, PdfFile>;
     /**
      * Query one B2B allowance (折讓) with its lines
      *
-     * POST /B2BInvoice/GetAllowance. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetAllowance. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     getAllowance: Operation<B2bGetAllowancePayload, B2bGetAllowanceResult>;
     /**
      * Query whether a B2B allowance was confirmed by the trading partner (exchange mode)
      *
-     * POST /B2BInvoice/GetAllowanceConfirm. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetAllowanceConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getAllowanceConfirm: Operation<B2bGetAllowanceConfirmPayload, B2bGetAllowanceConfirmResult>;
     /**
      * Query the void of a B2B allowance (the query twin of CancelAllowance)
      *
-     * POST /B2BInvoice/GetAllowanceInvalid. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetAllowanceInvalid. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     getAllowanceInvalid: Operation<B2bGetAllowanceInvalidPayload, B2bGetAllowanceInvalidResult>;
     /**
      * Query whether the void of a B2B allowance was confirmed (exchange mode)
      *
-     * POST /B2BInvoice/GetAllowanceInvalidConfirm. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetAllowanceInvalidConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getAllowanceInvalidConfirm: Operation<B2bGetAllowanceInvalidConfirmPayload, B2bGetAllowanceInvalidConfirmResult>;
     /**
      * Search the number ranges the Ministry of Finance assigned (財政部配號結果)
      *
-     * POST /B2BInvoice/GetGovInvoiceWordSetting. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetGovInvoiceWordSetting. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     getGovInvoiceWordSetting: Operation<B2bGetGovInvoiceWordSettingPayload, B2bGetGovInvoiceWordSettingResult>;
     /**
@@ -88,7 +88,7 @@ export interface EinvoiceOperations {
     /**
      * Query whether a B2B invoice's void was confirmed by the trading partner (exchange mode)
      *
-     * POST /B2BInvoice/GetInvalidConfirm. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetInvalidConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getInvalidConfirm: Operation<B2bGetInvalidConfirmPayload, B2bGetInvalidConfirmResult>;
     /**
@@ -100,55 +100,55 @@ export interface EinvoiceOperations {
     /**
      * Query one B2B invoice (output or input) with all its details
      *
-     * POST /B2BInvoice/GetIssue. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetIssue. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     getIssue: Operation<B2bGetIssuePayload, B2bGetIssueResult>;
     /**
      * Query whether a B2B invoice's issue was confirmed by the trading partner (exchange mode)
      *
-     * POST /B2BInvoice/GetIssueConfirm. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetIssueConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getIssueConfirm: Operation<B2bGetIssueConfirmPayload, B2bGetIssueConfirmResult>;
     /**
      * Query the rejection (退回) of a B2B invoice (exchange mode)
      *
-     * POST /B2BInvoice/GetReject. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetReject. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getReject: Operation<B2bGetRejectPayload, B2bGetRejectResult>;
     /**
      * Query whether a B2B invoice's rejection was confirmed (exchange mode)
      *
-     * POST /B2BInvoice/GetRejectConfirm. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/GetRejectConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getRejectConfirm: Operation<B2bGetRejectConfirmPayload, B2bGetRejectConfirmResult>;
     /**
      * Void (作廢) an issued B2B invoice
      *
-     * POST /B2BInvoice/Invalid. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvalid call that finds out.
+     * POST /B2BInvoice/Invalid. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvalid call that finds out.
      */
     invalid: Operation<B2bInvalidPayload, B2bInvalidResult>;
     /**
      * Confirm a void a partner sent you (作廢發票確認)
      *
-     * POST /B2BInvoice/InvalidConfirm. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvalidConfirm call that finds out.
+     * POST /B2BInvoice/InvalidConfirm. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvalidConfirm call that finds out.
      */
     invalidConfirm: Operation<B2bInvalidConfirmPayload, B2bInvalidConfirmResult>;
     /**
      * Get a URL that renders a B2B invoice for printing
      *
-     * POST /B2BInvoice/InvoicePrint. Success RtnCode: 1. Retried automatically on connection failures, rate limits and 5xx.
+     * POST /B2BInvoice/InvoicePrint. Success RtnCode: 1. Trading partner modes: exchange and certification. Retried automatically on connection failures, rate limits and 5xx.
      */
     invoicePrint: Operation<B2bInvoicePrintPayload, B2bInvoicePrintResult>;
     /**
      * Issue a B2B e-invoice (三聯式) to a trading partner
      *
-     * POST /B2BInvoice/Issue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssueConfirm call that finds out.
+     * POST /B2BInvoice/Issue. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssueConfirm call that finds out.
      */
     issue: Operation<B2bIssuePayload, B2bIssueResult>;
     /**
      * Confirm an invoice a partner issued to you (開立發票確認)
      *
-     * POST /B2BInvoice/IssueConfirm. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssueConfirm call that finds out.
+     * POST /B2BInvoice/IssueConfirm. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssueConfirm call that finds out.
      */
     issueConfirm: Operation<B2bIssueConfirmPayload, B2bIssueConfirmResult>;
     /**
@@ -160,31 +160,31 @@ export interface EinvoiceOperations {
     /**
      * E-mail a notice of an invoice or allowance event to the trading partner and/or the merchant
      *
-     * POST /B2BInvoice/Notify. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` says what to do.
+     * POST /B2BInvoice/Notify. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` says what to do.
      */
     notify: Operation<B2bNotifyPayload, B2bNotifyResult>;
     /**
      * Reject (退回) an invoice a partner issued to you
      *
-     * POST /B2BInvoice/Reject. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getReject call that finds out.
+     * POST /B2BInvoice/Reject. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getReject call that finds out.
      */
     reject: Operation<B2bRejectPayload, B2bRejectResult>;
     /**
      * Confirm that a partner rejected your invoice (退回發票確認)
      *
-     * POST /B2BInvoice/RejectConfirm. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getRejectConfirm call that finds out.
+     * POST /B2BInvoice/RejectConfirm. Success RtnCode: 1. Trading partner modes: exchange. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getRejectConfirm call that finds out.
      */
     rejectConfirm: Operation<B2bRejectConfirmPayload, B2bRejectConfirmResult>;
     /**
      * Set the state of a B2B letter track (字軌)
      *
-     * POST /B2BInvoice/UpdateInvoiceWordStatus. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvoiceWordSetting call that finds out.
+     * POST /B2BInvoice/UpdateInvoiceWordStatus. Success RtnCode: 1. Trading partner modes: exchange and certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getInvoiceWordSetting call that finds out.
      */
     updateInvoiceWordStatus: Operation<B2bUpdateInvoiceWordStatusPayload, B2bUpdateInvoiceWordStatusResult>;
     /**
      * Void a B2B invoice and issue it again with corrected content (註銷重開)
      *
-     * POST /B2BInvoice/VoidWithReIssue. Success RtnCode: 1. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssue call that finds out.
+     * POST /B2BInvoice/VoidWithReIssue. Success RtnCode: 1. Trading partner modes: certification. Never re-sent once it may have reached ECPay: a lost answer raises an outcome-unknown error. When the outcome is unknown, the error's `recovery` is the b2b.getIssue call that finds out.
      */
     voidWithReIssue: Operation<B2bVoidWithReIssuePayload, B2bVoidWithReIssueResult>;
   };

@@ -235,7 +235,9 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
             : o.recovery.operation
               ? ` When the outcome is unknown, the error's \`recovery\` is the ${String(o.recovery.method)} call that finds out.`
               : " When the outcome is unknown, the error's `recovery` says what to do.";
-          const doc = ['/**', ` * ${o.summary}`, ' *', ` * POST ${o.path}. Success RtnCode: ${o.successCodes.join(' or ')}. ${retryDoc(o)}${recovery}`, ' */'].join('\n');
+          const modes = o.extras.modes as string[] | undefined;
+          const modeDoc = modes ? ` Trading partner modes: ${modes.join(' and ')}.` : '';
+          const doc = ['/**', ` * ${o.summary}`, ' *', ` * POST ${o.path}. Success RtnCode: ${o.successCodes.join(' or ')}.${modeDoc} ${retryDoc(o)}${recovery}`, ' */'].join('\n');
           const paging = o.extras.paging as JsonObject | undefined;
           const type = paging
             ? `PagedOperation<${o.payloadType}, ${o.resultType}, NonNullable<${o.resultType}[${JSON.stringify(paging.items)}]>[number]>`
