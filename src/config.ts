@@ -156,13 +156,14 @@ const RESERVED_HEADERS = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'headers', 'rqId'];
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** One call's options, checked before anything is sent. `null` and `undefined` mean none. */
 export function checkCallOptions(options: unknown, operation: string, sendsRqID: boolean): CallOptions {
   const refuse = (message: string): never => {
     throw new EcpayConfigError(`${message}; nothing was sent`, { operation });
   };
-  if (options === undefined || options === null) return {};
+  if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== 'object' || Array.isArray(options)) return refuse('the call options must be an object');
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) if (!CALL_OPTIONS.includes(key)) refuse(`${key} is not a call option (known: ${CALL_OPTIONS.join(', ')})`);

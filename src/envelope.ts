@@ -32,14 +32,13 @@ export function sealPayload(aes: AesKey, body: Record<string, unknown>): string 
 
 /** The JSON body of one attempt. The timestamp is read per attempt so that a retry is never stale. */
 export function envelopeBody(call: OutgoingCall, timestampSeconds: number): string {
-  const RqHeader: Record<string, unknown> = { Timestamp: timestampSeconds, Revision: call.revision };
-  if (call.rqId) RqHeader.RqID = call.rqId;
-  const envelope: Record<string, unknown> = {};
-  if (call.platformId) envelope.PlatformID = call.platformId;
-  envelope.MerchantID = call.merchantId;
-  envelope.RqHeader = RqHeader;
-  envelope.Data = call.data;
-  return JSON.stringify(envelope);
+  // Written out rather than JSON.stringify of nested objects: one string per attempt, in ECPay's key order.
+  const platform = call.platformId ? `"PlatformID":${JSON.stringify(call.platformId)},` : '';
+  const rqId = call.rqId ? `,"RqID":${JSON.stringify(call.rqId)}` : '';
+  return (
+    `{${platform}"MerchantID":${JSON.stringify(call.merchantId)},"RqHeader":{"Timestamp":${timestampSeconds},` +
+    `"Revision":${JSON.stringify(call.revision)}${rqId}},"Data":${JSON.stringify(call.data)}}`
+  );
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -11,7 +11,7 @@ const MAX_DEPTH = 16;
  * A plain copy of the payload: own enumerable fields, each read once (a getter cannot say one thing to the check
  * and another to the encoder), and only values JSON carries the way ECPay's PHP reads them.
  */
-function snapshot(value: unknown, path: (string | number)[], issues: ValidationIssue[], seen: Set<object>): unknown {
+function snapshot(value: unknown, path: (string | number)[], issues: ValidationIssue[], seen: Set<object>, into?: Record<string, unknown>): unknown {
   const refuse = (rule: string, text: string) => {
     issues.push({ field: fieldName(path), rule, message: `${fieldName(path)}: ${text}` });
     return undefined;
@@ -54,7 +54,7 @@ function snapshot(value: unknown, path: (string | number)[], issues: ValidationI
     }
     out = list;
   } else {
-    const copy: Record<string, unknown> = {};
+    const copy: Record<string, unknown> = into ?? {};
     for (const key of Object.keys(value)) {
       path.push(key);
       const v = snapshot((value as Record<string, unknown>)[key], path, issues, seen);
@@ -147,10 +147,12 @@ export function preparePayload(
     issues.push({ field: '(payload)', rule: 'object', message: '(payload): must be an object of the operation\'s fields' });
     return { body: {}, issues };
   }
-  const plain = snapshot(payload, [], issues, new Set()) as Record<string, unknown>;
+  // MerchantID first (the order ECPay's examples and the vectors use); a per-call MerchantID takes its place.
+  const plain = snapshot(payload, [], issues, new Set(), { MerchantID: merchantId }) as Record<string, unknown>;
   if (issues.length) return { body: plain, issues };
-  const { MerchantID, ...rest } = plain;
-  const body = normalise(schema, { MerchantID: MerchantID ?? merchantId, ...rest }, 'request') as Record<string, unknown>;
+  // A MerchantID given as null or "" is not given, as for any optional field: the client's own is sent.
+  if (plain.MerchantID === null || plain.MerchantID === '') plain.MerchantID = merchantId;
+  const body = normalise(schema, plain, 'request') as Record<string, unknown>;
   return { body, issues: check(schema, body, subject).map(toIssue) };
 }
 

@@ -98,7 +98,7 @@ export class Exchange {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // Encrypt once per call: attempts differ in RqHeader alone.
     this.sealed ??= sealPayload(this.config.aes, this.body);
-    const headers = { ...this.options.headers, 'Content-Type': 'application/json' };
+    const headers = this.options.headers ? { ...this.options.headers, ...JSON_HEADERS } : JSON_HEADERS;
     for (;;) {
       const failure = await this.attempt(url, headers);
       if (!failure) return this.reply!;
@@ -109,7 +109,7 @@ export class Exchange {
     }
   };
 
-  private async attempt(url: string, headers: Record<string, string>): Promise<Failure | undefined> {
+  private async attempt(url: string, headers: Readonly<Record<string, string>>): Promise<Failure | undefined> {
     const { signal } = this.options;
     if (signal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
     const limiter = this.config.limiters?.get(this.op.operationId);
@@ -258,6 +258,7 @@ function answeredResponse(response: Response, bytes: Uint8Array): Response {
 }
 
 const utf8 = new TextDecoder();
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // %PDF
 
 function isPdf(response: Response, bytes: Uint8Array): boolean {

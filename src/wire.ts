@@ -40,7 +40,7 @@ const EXCERPT_BYTES = 4096;
 export async function attempt(
   fetch: typeof globalThis.fetch,
   url: string,
-  init: { headers: Record<string, string>; body: string },
+  init: { headers: Readonly<Record<string, string>>; body: string },
   limits: AttemptLimits,
   userSignal: AbortSignal | undefined,
 ): Promise<{ response: Response; bytes: Uint8Array }> {
