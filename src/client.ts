@@ -3,7 +3,7 @@
 // appears here after `make generate`.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
+import { createClient, createConfig, type Client } from '../generated/hey-api/client/index.ts';
 import { operations, products, type EinvoiceCallbacks, type EinvoiceOperations } from '../generated/operations.gen.ts';
 import { readCallback, type CallbackBody } from './callbacks.ts';
 import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
@@ -11,22 +11,33 @@ import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError 
 import { RateLimiter } from './limiter.ts';
 import { preparePayload } from './normalise.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
+import { debugHook, installInterceptors } from './observe.ts';
 import { itemsOf, pagesOf } from './paging.ts';
 import { Exchange, type TransportConfig } from './transport.ts';
 import { Slots } from './wire.ts';
 
 export { ENVIRONMENTS, STAGE_CREDENTIALS, type EinvoiceClientConfig } from './config.ts';
 
+/** What createEinvoiceClient returns: `einvoice.b2c.*`, `einvoice.b2b.*` and `einvoice.callbacks.*`. */
 export type EinvoiceClient = EinvoiceOperations & {
   /** Readers of the forms ECPay POSTs to your URLs (NotifyURL, ReturnURL), checked with your keys. */
   readonly callbacks: EinvoiceCallbacks;
+  /** The MerchantID the client sends (yours, or the public stage merchant's). */
   readonly merchantId: string;
+  /** The base URL every call goes to: ECPay's stage or production server, or your own (the mock, a proxy). */
   readonly baseUrl: string;
 };
 
+/**
+ * Creates a client: checks the configuration at once (an EcpayConfigError says what is wrong; nothing is sent), then
+ * gives `einvoice.b2c.<operation>(payload)`, `einvoice.b2b.<operation>(payload)` and `einvoice.callbacks.*`. The keys
+ * stay inside it: no error, log line, `inspect` or `JSON.stringify` of it shows them.
+ */
 export function createEinvoiceClient(config: EinvoiceClientConfig = {}): EinvoiceClient {
   const settings = resolveConfig(config);
   const heyApi = createClient(createConfig({ baseUrl: settings.baseUrl }));
+  const operationByPath = new Map(Object.values(operations).map((op) => [op.path, op.operationId]));
+  installInterceptors(heyApi, config.interceptors, (path) => operationByPath.get(path) ?? path);
   const now = config.now ?? Date.now;
   const transport: TransportConfig = {
     aes: settings.aes,
@@ -39,7 +50,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
     timeoutMs: settings.timeoutMs,
     retry: settings.retry,
     random: Math.random,
-    debug: config.debug,
+    debug: debugHook(config.debug),
     maxResponseBytes: settings.maxResponseBytes,
     slots: new Slots(settings.maxConnections),
     limiters: new Map(
@@ -66,8 +77,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
       isRetrySafe(op, body),
     );
     try {
-      await op.call({
-        client: heyApi,
+      await op.call(bindClient(heyApi, {
         // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
         body: body as never,
         // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
@@ -79,7 +89,7 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
         responseTransformer: async () => exchange.answer!.result,
         throwOnError: true,
         ...(options.headers ? { headers: options.headers } : {}),
-      });
+      }));
     } catch (error) {
       if (error instanceof EcpayError) throw error;
       // Anything else (a user's interceptor, say) after ECPay answered must not hide the answer.
@@ -114,6 +124,18 @@ export function createEinvoiceClient(config: EinvoiceClientConfig = {}): Einvoic
 }
 
 const skipSerialisation = () => '';
+
+/**
+ * The call's options with this client's hey-api client bound to them, for the generated SDK function. The SDK picks
+ * its client by property access (`options.client ?? client`), then spreads the options into the fetch client's
+ * request, which spreads them again into the `Request` init. Deno reads a `client` key of a RequestInit as a
+ * Deno.HttpClient and refuses anything else ("'client' must be a Deno.HttpClient", hey-api issue #4177). So `client`
+ * is defined non-enumerable: the SDK still finds it, and object spread, which copies own enumerable properties
+ * only, leaves it out of every init. The generated SDK stays in the call path, unedited.
+ */
+function bindClient<T extends object>(client: Client, options: T): T & { client: Client } {
+  return Object.defineProperty(options, 'client', { value: client, enumerable: false, writable: false }) as T & { client: Client };
+}
 
 function isRetrySafe(op: OperationSpec, payload: Record<string, unknown>): boolean {
   if (op.retry.safe) return true;

@@ -153,7 +153,10 @@ const TIMESTAMP_WORDS = /time ?stamp|時間|逾時/i;
 function skewAdvice(skew: number | undefined, transMsg: string): string {
   const talksOfTime = TIMESTAMP_WORDS.test(transMsg);
   if (skew === undefined) return talksOfTime ? ' This is a timestamp problem: check this machine\'s clock.' : '';
-  if (Math.abs(skew) < SKEW_WARNING_SECONDS && !talksOfTime) return '';
+  if (Math.abs(skew) < SKEW_WARNING_SECONDS) {
+    // A message that speaks of the timestamp while the clocks agree: the clock is not the cause, so it is not blamed.
+    return talksOfTime ? ` ECPay's message mentions the timestamp, but this machine's clock is within ${Math.abs(skew)} s of ECPay's, so the clock is not the cause.` : '';
+  }
   const direction = skew > 0 ? 'behind' : 'ahead of';
   return (
     ` This looks like a timestamp problem: this machine's clock is ${Math.abs(skew)} s ${direction} ECPay's ` +
