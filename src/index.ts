@@ -1,13 +1,15 @@
-// The package entry: the client factory, the error tree, and the plaintext types of every operation.
+// The package entry: the client factory, the error tree, and the plaintext types of every operation (its payload,
+// result and callback form; hey-api's own request shapes stay internal).
 export { createEinvoiceClient, ENVIRONMENTS, STAGE_CREDENTIALS } from './client.ts';
 export type { EinvoiceClient, EinvoiceClientConfig } from './client.ts';
 export type { DebugEvent, PdfFile, RetryPolicy } from './transport.ts';
+export type { EinvoiceInterceptors, InterceptorInfo } from './observe.ts';
 export type { CallOptions, EnvelopeResult, Operation, ResponseEnvelope } from './operation.ts';
 export type { EinvoiceCallbacks, EinvoiceOperations } from '../generated/operations.gen.ts';
 export type { CallbackBody, CallbackNotice } from './callbacks.ts';
 export type { RecoveryHint } from './recovery.ts';
 export type { PagedOperation } from './paging.ts';
-export type * from '../generated/hey-api/types.gen.ts';
+export type * from '../generated/types.gen.ts';
 export {
   EcpayAbortError,
   EcpayBusinessError,
