@@ -45,7 +45,7 @@ export interface EinvoiceClientConfig {
   /** Per attempt, response body included: 1 to 2 147 483 647 ms (default 30 000). */
   timeoutMs?: number | undefined;
   /** Retry policy for operations that are safe to repeat; `{ maxRetries: 0 }` turns retries off. */
-  retry?: Partial<RetryPolicy> | undefined;
+  retry?: { [K in keyof RetryPolicy]?: RetryPolicy[K] | undefined } | undefined;
   /** Largest answer read, in bytes (default 16 MiB: a PDF or a 200-invoice page fits many times over). */
   maxResponseBytes?: number | undefined;
   /** Requests in flight at once per client; the rest wait their turn (default 32). */

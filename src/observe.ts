@@ -20,10 +20,10 @@ export interface EinvoiceInterceptors {
   /**
    * Called once per call, before its first attempt, with the Request the generated client built: method, URL and
    * headers, and **no body** (the envelope is sealed per attempt inside the transport). Return a Request (e.g.
-   * `new Request(request, { headers })` with a `traceparent` added) to send its headers with every attempt; return
-   * nothing to keep it. If it throws, the call fails with an EcpayError and nothing is sent.
+   * `new Request(request, { headers })` with a `traceparent` added, or a promise of one) to send its headers with
+   * every attempt; anything else keeps the original. If it throws, the call fails with an EcpayError and nothing is sent.
    */
-  request?: ((request: Request, info: InterceptorInfo) => Request | undefined | void | Promise<Request | undefined | void>) | undefined;
+  request?: ((request: Request, info: InterceptorInfo) => unknown) | undefined;
   /**
    * Called once per call that succeeded, with ECPay's answer as it came over the wire: status, headers and the
    * envelope JSON with `Data` still encrypted (`await response.text()`; a document operation's body is the file). It

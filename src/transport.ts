@@ -20,7 +20,9 @@ import { recoveryHint } from './recovery.ts';
 
 /** What a document operation (DownloadB2BPdf) resolves to on success. */
 export interface PdfFile {
+  /** The answer's Content-Type, normally application/pdf. */
   contentType: string;
+  /** The file's bytes. */
   bytes: Uint8Array;
   /** From Content-Disposition, when ECPay names the file. */
   fileName?: string;
