@@ -12,7 +12,7 @@ try {
   process.exit(1);
 }
 console.log(`ECPay e-invoice mock (Prism, pid ${mock.pid}) on ${mock.url}`);
-console.log("Use it with createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: '" + mock.url + "' } }).");
+console.log(`Use it with createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: '${mock.url}' } }).`);
 console.log("Pick an answer per call with the header Prefer: example=success | businessFailure | envelopeFailure. Ctrl-C stops.");
 const stop = () => void mock.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);
