@@ -77,6 +77,10 @@ export function debugHook(hook: ((event: DebugEvent) => void) | undefined): ((ev
 /** ECPAY_EINVOICE_DEBUG, read once per client; a runtime without it (or without permission, Deno) means off. */
 export function debugFromEnvironment(): boolean {
   try {
+    // Deno would stop and ask a person at a terminal for the permission to read it: ask Deno quietly instead.
+    const deno = (globalThis as { Deno?: { permissions?: { querySync?: (d: { name: string; variable: string }) => { state: string } } } }).Deno;
+    const state = deno?.permissions?.querySync?.({ name: 'env', variable: 'ECPAY_EINVOICE_DEBUG' }).state;
+    if (state !== undefined && state !== 'granted') return false;
     const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ECPAY_EINVOICE_DEBUG;
     return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
   } catch {

@@ -52,6 +52,27 @@ describe('DNS failures', () => {
   });
 });
 
+describe("Deno's fetch errors, which carry no code", () => {
+  const denoError = (detail: string) =>
+    Object.assign(new TypeError('fetch failed'), {
+      cause: new Error(`error sending request for url (https://einvoice-stage.ecpay.com.tw/B2CInvoice/TriggerIssue): client error (Connect): ${detail}`),
+    });
+
+  it('name the host of a DNS failure', async () => {
+    const cause = denoError('dns error: failed to lookup address information: Name or service not known');
+    const error = await failing(client(async () => { throw cause; }).b2c.triggerIssue(trigger));
+    expect((error as Error).message).toContain('could not resolve einvoice-stage.ecpay.com.tw: ENOTFOUND');
+    expect((error as EcpayConnectionError).outcomeUnknown).toBe(false);
+  });
+
+  it('know a refused connection never left this machine', async () => {
+    const cause = denoError('tcp connect error: Connection refused (os error 111)');
+    const error = await failing(client(async () => { throw cause; }).b2c.triggerIssue(trigger));
+    expect((error as Error).message).toBe('b2cTriggerIssue: connection failed (ECONNREFUSED); the request never left this machine');
+    expect((error as EcpayConnectionError).outcomeUnknown).toBe(false);
+  });
+});
+
 describe('an error printed with console.log', () => {
   it('is its name, message, scalar facts and the first line of its cause: no stack, no dump of internals', async () => {
     const cause = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up\n    at internals'), { code: 'ECONNRESET' }) });

@@ -144,6 +144,17 @@ describe('ECPAY_EINVOICE_DEBUG', () => {
     }
   });
 
+  it('is not read under Deno without the permission (Deno would stop to ask at a terminal)', () => {
+    vi.stubEnv('ECPAY_EINVOICE_DEBUG', '1');
+    const asked: unknown[] = [];
+    const permissions = (state: string) => ({ querySync: (d: unknown) => (asked.push(d), { state }) });
+    vi.stubGlobal('Deno', { permissions: permissions('prompt') });
+    expect(debugFromEnvironment()).toBe(false);
+    expect(asked).toEqual([{ name: 'env', variable: 'ECPAY_EINVOICE_DEBUG' }]);
+    vi.stubGlobal('Deno', { permissions: permissions('granted') });
+    expect(debugFromEnvironment()).toBe(true);
+  });
+
   it('prints nothing when unset', async () => {
     vi.stubEnv('ECPAY_EINVOICE_DEBUG', undefined as unknown as string);
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
