@@ -8,7 +8,8 @@ let mock: Awaited<ReturnType<typeof startMock>>;
 try {
   mock = await startMock({ port: Number(values.port), host: values.host, keepAlive: true });
 } catch (error) {
-  console.error((error as Error).message);
+  const taken = (error as { code?: string }).code === 'EADDRINUSE';
+  console.error(taken ? `port ${values.port} on ${values.host} is taken (another mock still running?): pick another with --port` : (error as Error).message);
   process.exit(1);
 }
 console.log(`ECPay e-invoice mock (Prism, pid ${mock.pid}) on ${mock.url}`);
