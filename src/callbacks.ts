@@ -21,6 +21,7 @@ export interface CallbackSpec<T = unknown> {
 
 /** A callback read: the fields in their declared types, whether ECPay's check value vouched for them, the answer. */
 export interface CallbackNotice<T> {
+  /** The form's fields, in their declared types. */
   data: T;
   /** True when the form carried a CheckMacValue and it matched your keys. */
   verified: boolean;

@@ -258,7 +258,10 @@ function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): 
 }
 
 function visitAnyOf(branches: readonly Schema[], value: unknown, ctx: Ctx): void {
-  if (ctx.probe) return add(ctx, 'anyOf', () => ['', '']);
+  if (ctx.probe) {
+    add(ctx, 'anyOf', () => ['', '']);
+    return;
+  }
   const groups = branches.map((b) => (Object.keys(b).length === 1 && b.required ? b.required : undefined));
   if (groups.every((g) => g !== undefined)) {
     const names = groups.map((g) => g!.join(' + ')).join(' or ');

@@ -3,6 +3,7 @@
 // to do. Messages never quote a key, an IV or the credentials of a URL.
 import { createAesKey, type AesKey } from './codec.ts';
 import { EcpayConfigError } from './errors.ts';
+import type { EinvoiceInterceptors } from './observe.ts';
 import type { CallOptions } from './operation.ts';
 import type { DebugEvent, RetryPolicy } from './transport.ts';
 
@@ -13,11 +14,16 @@ export const STAGE_CREDENTIALS = Object.freeze({
   hashIV: 'q9jcZX8Ib9LM8wYk',
 });
 
+/** The base URLs of ECPay's two servers, by the names `environment` takes. */
 export const ENVIRONMENTS = Object.freeze({
   stage: 'https://einvoice-stage.ecpay.com.tw',
   production: 'https://einvoice.ecpay.com.tw',
 });
 
+/**
+ * The configuration of createEinvoiceClient. Every option may be given as `undefined` (an unset environment
+ * variable, under `exactOptionalPropertyTypes` too); for the three keys, undefined is then an error, never a fallback.
+ */
 export interface EinvoiceClientConfig {
   /**
    * Your MerchantID. Give merchantId, hashKey and hashIV together, or leave all three out on stage for ECPay's public
@@ -39,15 +45,20 @@ export interface EinvoiceClientConfig {
   /** Per attempt, response body included: 1 to 2 147 483 647 ms (default 30 000). */
   timeoutMs?: number | undefined;
   /** Retry policy for operations that are safe to repeat; `{ maxRetries: 0 }` turns retries off. */
-  retry?: Partial<RetryPolicy> | undefined;
+  retry?: { [K in keyof RetryPolicy]?: RetryPolicy[K] | undefined } | undefined;
   /** Largest answer read, in bytes (default 16 MiB: a PDF or a 200-invoice page fits many times over). */
   maxResponseBytes?: number | undefined;
   /** Requests in flight at once per client; the rest wait their turn (default 32). */
   maxConnections?: number | undefined;
   /** B2B RqID generator (default crypto.randomUUID). */
   randomUUID?: (() => string) | undefined;
-  /** Opt-in tracing of attempts, answers and retries; it never receives Data, payloads or keys. */
+  /**
+   * Opt-in tracing of attempts, answers and retries; it never receives Data, payloads or keys. Setting the
+   * environment variable ECPAY_EINVOICE_DEBUG=1 prints the same events to stderr, with or without this hook.
+   */
   debug?: ((event: DebugEvent) => void) | undefined;
+  /** Your own request/response hooks on each call's HTTP messages (logging, tracing); never shown Data or keys. */
+  interceptors?: EinvoiceInterceptors | undefined;
 }
 
 export interface Settings {
@@ -129,6 +140,14 @@ export function resolveConfig(config: EinvoiceClientConfig): Settings {
   }
   for (const name of ['fetch', 'now', 'randomUUID', 'debug'] as const) {
     if (config[name] !== undefined && typeof config[name] !== 'function') fail(`${name} must be a function`);
+  }
+  if (config.interceptors !== undefined) {
+    const hooks = config.interceptors as unknown;
+    if (hooks === null || typeof hooks !== 'object') fail('interceptors must be an object like { request(req) {}, response(res) {} }');
+    for (const [name, value] of Object.entries(hooks as object)) {
+      if (name !== 'request' && name !== 'response') fail(`interceptors.${name} is not an interceptor (known: request, response)`);
+      if (value !== undefined && typeof value !== 'function') fail(`interceptors.${name} must be a function`);
+    }
   }
   const retry = config.retry ?? {};
   if (typeof retry !== 'object' || retry === null) fail('retry must be an object like { maxRetries: 2 }');

@@ -3,12 +3,13 @@
 // einvoice.b2c.* / einvoice.b2b.* facade over it. Nothing here is per operation.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { createClient, createConfig } from '../generated/hey-api/client/index.ts';
+import { createClient, createConfig, type Client } from '../generated/hey-api/client/index.ts';
 import { products } from '../generated/products.gen.ts';
 import { readCallback, type CallbackBody, type CallbackNotice, type CallbackSpec } from './callbacks.ts';
 import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
 import { RateLimiter } from './limiter.ts';
+import { debugHook, installInterceptors } from './observe.ts';
 import { preparePayload } from './normalise.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
 import { Exchange, type TransportConfig } from './transport.ts';
@@ -28,6 +29,9 @@ export interface EinvoiceCore {
 export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceCore {
   const settings = resolveConfig(config);
   const heyApi = createClient(createConfig({ baseUrl: settings.baseUrl }));
+  // The operations this core has called, by path: what an interceptor is told (the core has no registry to ask).
+  const operationByPath = new Map<string, string>();
+  installInterceptors(heyApi, config.interceptors, (path) => operationByPath.get(path) ?? path);
   const now = config.now ?? Date.now;
   const limiters = new Map<string, RateLimiter>();
   const transport: TransportConfig = {
@@ -41,7 +45,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     timeoutMs: settings.timeoutMs,
     retry: settings.retry,
     random: Math.random,
-    debug: config.debug,
+    debug: debugHook(config.debug),
     maxResponseBytes: settings.maxResponseBytes,
     slots: new Slots(settings.maxConnections),
     limiters,
@@ -54,7 +58,10 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     // One snapshot of the payload: validated, judged for retry safety and sent, with no second read of the caller's object.
     const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId);
     if (issues.length) throw new EcpayValidationError(issues, { operation: op.operationId });
-    if (op.rateLimit && !limiters.has(op.operationId)) limiters.set(op.operationId, new RateLimiter(op.rateLimit.calls, op.rateLimit.seconds));
+    if (!operationByPath.has(op.path)) {
+      operationByPath.set(op.path, op.operationId);
+      if (op.rateLimit) limiters.set(op.operationId, new RateLimiter(op.rateLimit.calls, op.rateLimit.seconds));
+    }
     const rqId = product.sendsRqID ? (options.rqId ?? newRqId()) : undefined;
     const exchange = new Exchange(
       transport,
@@ -65,8 +72,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
       isRetrySafe(op, body),
     );
     try {
-      await op.call({
-        client: heyApi,
+      await op.call(bindClient(heyApi, {
         // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
         body: body as never,
         // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
@@ -78,7 +84,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
         parseAs: 'stream',
         throwOnError: true,
         ...(options.headers ? { headers: options.headers } : {}),
-      });
+      }));
     } catch (error) {
       if (error instanceof EcpayError) throw error;
       // Anything else (a user's interceptor, say) after ECPay answered must not hide the answer.
@@ -108,6 +114,18 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
 }
 
 const skipSerialisation = () => '';
+
+/**
+ * The call's options with this core's hey-api client bound to them, for the generated SDK function. The SDK picks
+ * its client by property access (`options.client ?? client`), then spreads the options into the fetch client's
+ * request, which spreads them again into the `Request` init. Deno reads a `client` key of a RequestInit as a
+ * Deno.HttpClient and refuses anything else ("'client' must be a Deno.HttpClient", hey-api issue #4177). So `client`
+ * is defined non-enumerable: the SDK still finds it, and object spread, which copies own enumerable properties
+ * only, leaves it out of every init. The generated SDK stays in the call path, unedited.
+ */
+function bindClient<T extends object>(client: Client, options: T): T & { client: Client } {
+  return Object.defineProperty(options, 'client', { value: client, enumerable: false, writable: false }) as T & { client: Client };
+}
 
 function isRetrySafe(op: OperationSpec<unknown, unknown>, payload: Record<string, unknown>): boolean {
   if (op.retry.safe) return true;

@@ -40,11 +40,15 @@ function outcomeAdvice(context: ErrorContext): string {
 /** Base class of every error this client throws. */
 export class EcpayError extends Error {
   override readonly name: string = 'EcpayError';
+  /** The operationId of the call, e.g. b2cIssue. */
   readonly operation: string | undefined;
+  /** True when the request may have reached ECPay and no definitive answer came back: query before retrying. */
   readonly outcomeUnknown: boolean;
   /** True when ECPay reported success before this error: the invoice (or whatever it was) exists. */
   readonly succeeded: boolean;
+  /** HTTP attempts made before this error. */
   readonly attempts: number | undefined;
+  /** B2B: the RqID the request was sent with (ECPay's logs know it by that). */
   readonly rqId: string | undefined;
   /** When the outcome of a mutation is unknown: the query that finds out, with its payload ready to call. */
   readonly recovery: RecoveryHint | undefined;
@@ -99,6 +103,7 @@ export interface ValidationIssue {
   field: string;
   /** The rule broken, e.g. "maxLength 30", "required when Print is \"1\"". */
   rule: string;
+  /** One line that names the field and says what is wrong. */
   message: string;
 }
 
@@ -109,6 +114,7 @@ const listed = (issues: readonly ValidationIssue[]) =>
 export class EcpayValidationError extends EcpayError {
   override readonly name = 'EcpayValidationError';
   constructor(
+    /** Every problem of the payload at once. */
     readonly issues: ValidationIssue[],
     context: ErrorContext = {},
   ) {
@@ -132,8 +138,10 @@ export class EcpayCallbackError extends EcpayError {
 /** ECPay rejected the envelope: TransCode is not 1 (bad timestamp, keys, MerchantID or Data). */
 export class EcpayEnvelopeError extends EcpayError {
   override readonly name = 'EcpayEnvelopeError';
+  /** ECPay's message about the envelope (at most 2000 characters). */
   readonly transMsg: string;
   constructor(
+    /** ECPay's TransCode (not 1). */
     readonly transCode: number,
     transMsg: string,
     readonly envelope: ResponseEnvelope,
@@ -153,7 +161,10 @@ const TIMESTAMP_WORDS = /time ?stamp|時間|逾時/i;
 function skewAdvice(skew: number | undefined, transMsg: string): string {
   const talksOfTime = TIMESTAMP_WORDS.test(transMsg);
   if (skew === undefined) return talksOfTime ? ' This is a timestamp problem: check this machine\'s clock.' : '';
-  if (Math.abs(skew) < SKEW_WARNING_SECONDS && !talksOfTime) return '';
+  if (Math.abs(skew) < SKEW_WARNING_SECONDS) {
+    // A message that speaks of the timestamp while the clocks agree: the clock is not the cause, so it is not blamed.
+    return talksOfTime ? ` ECPay's message mentions the timestamp, but this machine's clock is within ${Math.abs(skew)} s of ECPay's, so the clock is not the cause.` : '';
+  }
   const direction = skew > 0 ? 'behind' : 'ahead of';
   return (
     ` This looks like a timestamp problem: this machine's clock is ${Math.abs(skew)} s ${direction} ECPay's ` +
@@ -164,8 +175,10 @@ function skewAdvice(skew: number | undefined, transMsg: string): string {
 /** ECPay processed the request and said no: RtnCode is not one of the operation's success codes. */
 export class EcpayBusinessError extends EcpayError {
   override readonly name = 'EcpayBusinessError';
+  /** ECPay's message (at most 2000 characters). */
   readonly rtnMsg: string;
   constructor(
+    /** ECPay's RtnCode: not one of the operation's success codes. */
     readonly rtnCode: number,
     rtnMsg: string,
     /** The whole decrypted Data, for fields beyond RtnCode and RtnMsg. */
@@ -231,6 +244,7 @@ export class EcpayHttpError extends EcpayError {
   /** The first 200 characters of the body, control characters escaped, for diagnosis. */
   readonly bodyExcerpt: string;
   constructor(
+    /** The HTTP status. */
     readonly status: number,
     body: string,
     /** Seconds from Retry-After, when the server sent one. */

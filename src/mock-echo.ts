@@ -2,6 +2,8 @@
 // Prism serves the spec's examples as they are, so an answer would name the example's invoice, not the caller's; the
 // client rightly refuses an answer that echoes another request (x-ecpay-echo). The proxy decrypts the request with
 // the public stage key, copies the echoed fields into the answer's Data and encrypts it again, as ECPay would answer.
+// It also stamps every answer's RpHeader.Timestamp with the current time, as ECPay does: the examples' fixed 2018
+// timestamp would make the client measure years of clock skew and blame this machine's clock.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { operations } from '../generated/operations.gen.ts';
@@ -14,13 +16,29 @@ const echoByPath = new Map(Object.values(operations).filter((op) => op.echo).map
 type Json = Record<string, unknown>;
 const dig = (obj: unknown, path: string[]): unknown => path.reduce<unknown>((at, k) => (at !== null && typeof at === 'object' ? (at as Json)[k] : undefined), obj);
 
-/** The answer's Data with every echoed field that the example fills set to the request's value. */
-function echoed(requestBody: string, answerBody: string, echo: Readonly<Record<string, string>>): string | undefined {
+/** The answer with RpHeader.Timestamp set to `nowSeconds` and, for a success, every echoed field that the example's
+ * Data fills set to the request's value. Undefined when the answer is not an envelope (passed through as it is). */
+export function rewriteAnswer(requestBody: string, answerBody: string, echo: Readonly<Record<string, string>> | undefined, nowSeconds: number): string | undefined {
+  let answer: Json;
+  try {
+    answer = JSON.parse(answerBody) as Json;
+  } catch {
+    return undefined;
+  }
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return undefined;
+  if (answer.RpHeader !== null && typeof answer.RpHeader === 'object') answer = { ...answer, RpHeader: { ...(answer.RpHeader as Json), Timestamp: nowSeconds } };
+  if (echo && answer.TransCode === 1 && typeof answer.Data === 'string' && answer.Data !== '') {
+    const data = echoed(requestBody, answer.Data, echo);
+    if (data !== undefined) answer = { ...answer, Data: data };
+  }
+  return JSON.stringify(answer);
+}
+
+/** The answer's encrypted Data with every echoed field that the example fills set to the request's value. */
+function echoed(requestBody: string, answerData: string, echo: Readonly<Record<string, string>>): string | undefined {
   try {
     const request = JSON.parse(decryptData(aes, JSON.parse(requestBody).Data)) as Json;
-    const answer = JSON.parse(answerBody) as Json;
-    if (answer.TransCode !== 1 || typeof answer.Data !== 'string' || answer.Data === '') return undefined;
-    const data = JSON.parse(decryptData(aes, answer.Data)) as Json;
+    const data = JSON.parse(decryptData(aes, answerData)) as Json;
     for (const [field, from] of Object.entries(echo)) {
       const path = field.split('.');
       const value = dig(request, from.split('.'));
@@ -28,9 +46,9 @@ function echoed(requestBody: string, answerBody: string, echo: Readonly<Record<s
       const current = holder?.[path.at(-1)!];
       if (value !== undefined && holder && current !== undefined && current !== '') holder[path.at(-1)!] = value;
     }
-    return JSON.stringify({ ...answer, Data: encryptData(aes, JSON.stringify(data)) });
+    return encryptData(aes, JSON.stringify(data));
   } catch {
-    return undefined; // not the stage key or not an envelope: pass the answer through as Prism gave it
+    return undefined; // not the stage key or not an envelope: the Data stays as Prism gave it
   }
 }
 
@@ -43,8 +61,9 @@ const read = (req: IncomingMessage) =>
     req.on('error', reject);
   });
 
-/** Listens on host:port (0 = a free one) and forwards to Prism at `target`. */
-export async function startEchoProxy(target: string, host: string, port: number): Promise<{ server: Server; port: number }> {
+/** Listens on host:port (0 = a free one) and forwards to Prism at `target` (a URL, or a function giving the current one). */
+export async function startEchoProxy(target: string | (() => string), host: string, port: number): Promise<{ server: Server; port: number }> {
+  const targetUrl = typeof target === 'string' ? () => target : target;
   const server = createServer(async (req, res) => {
     try {
       const body = await read(req);
@@ -52,10 +71,11 @@ export async function startEchoProxy(target: string, host: string, port: number)
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
       }
-      const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) });
+      const answer = await fetch(`${targetUrl()}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) });
       const bytes = Buffer.from(await answer.arrayBuffer());
       const echo = echoByPath.get((req.url ?? '').split('?')[0]!);
-      const rewritten = echo && /json/.test(answer.headers.get('content-type') ?? '') ? echoed(body, bytes.toString('utf8'), echo) : undefined;
+      const json = /json/.test(answer.headers.get('content-type') ?? '');
+      const rewritten = json ? rewriteAnswer(body, bytes.toString('utf8'), echo, Math.floor(Date.now() / 1000)) : undefined;
       const out = rewritten === undefined ? bytes : Buffer.from(rewritten);
       const outHeaders: Record<string, string> = {};
       answer.headers.forEach((value, name) => {

@@ -58,34 +58,40 @@ export interface OperationSpec<P = never, R = unknown> {
   readonly resultType?: R;
 }
 
-/** Per-call options. */
+/** Per-call options; each may be given as undefined (as when it comes from an unset environment variable). */
 export interface CallOptions {
   /** Cancels the call; rejects with EcpayAbortError. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this call (each attempt, body included). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Extra HTTP headers, e.g. `{ Prefer: 'example=businessFailure' }` to pick an example from the Prism mock. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * B2B: the RqID of this logical request; by default a fresh UUID v4, kept across retries. ECPay does not
    * de-duplicate on it: it identifies a request in ECPay's logs, it does not make a repeat safe.
    */
-  rqId?: string;
+  rqId?: string | undefined;
 }
 
 /** The outer response envelope, kept for debugging. Never contains keys. */
 export interface ResponseEnvelope {
   /** The merchant ECPay answered for; may differ from the one that asked (see the README's decisions). */
   MerchantID?: string;
+  /** The platform vendor's ID, when the request carried one. */
   PlatformID?: string;
+  /** ECPay's clock when it answered, in seconds since the epoch. */
   RpHeader?: { Timestamp?: number };
+  /** 1 when ECPay accepted the envelope; anything else is an EcpayEnvelopeError. */
   TransCode: number;
+  /** ECPay's message about the envelope. */
   TransMsg?: string;
 }
 
 /** What `operation.withEnvelope()` resolves to: the result plus how it arrived. */
 export interface EnvelopeResult<R> {
+  /** The decrypted, checked result: what calling the operation resolves to. */
   data: R;
+  /** The answer's outer envelope (no Data). */
   envelope: ResponseEnvelope;
   /** HTTP attempts made (1 when nothing was retried). */
   attempts: number;

@@ -2,6 +2,7 @@
 // hold the total and the items): `for await (const invoice of einvoice.b2c.getIssueList.items(query))`.
 import type { CallOptions, Operation, OperationSpec } from './operation.ts';
 
+/** A paged query: call it for one page, or iterate its `pages()` or `items()`. */
 export interface PagedOperation<P, R, Item> extends Operation<P, R> {
   /** Every page, from the payload's page (1 when left out) to the last, one call each, in order. */
   pages(payload: P, options?: CallOptions): AsyncGenerator<R, void, undefined>;

@@ -18,6 +18,7 @@ export interface RecoverySpec {
 export interface RecoveryHint {
   /** The facade call that finds out, e.g. "b2c.getIssue"; absent when no query can. */
   call?: string;
+  /** The query's operationId, e.g. "b2cGetIssue". */
   operation?: string;
   /** The query's payload, filled from the call that failed. */
   payload?: Record<string, unknown>;

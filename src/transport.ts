@@ -20,7 +20,9 @@ import { recoveryHint } from './recovery.ts';
 
 /** What a document operation (DownloadB2BPdf) resolves to on success. */
 export interface PdfFile {
+  /** The answer's Content-Type, normally application/pdf. */
   contentType: string;
+  /** The file's bytes. */
   bytes: Uint8Array;
   /** From Content-Disposition, when ECPay names the file. */
   fileName?: string;
@@ -98,7 +100,8 @@ export class Exchange {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // Encrypt once per call: attempts differ in RqHeader alone.
     this.sealed ??= sealPayload(this.config.aes, this.body);
-    const headers = this.options.headers ? { ...this.options.headers, ...JSON_HEADERS } : JSON_HEADERS;
+    // The call's headers as the generated client put them on its Request, so a request interceptor's (a trace header) go too.
+    const headers = { ...requestHeaders(input, this.options.headers), 'Content-Type': 'application/json' };
     for (;;) {
       const failure = await this.attempt(url, headers);
       if (!failure) return this.reply!;
@@ -131,7 +134,7 @@ export class Exchange {
       ({ response, bytes } = await attempt(this.config.fetch, url, { headers, body }, { timeoutMs, maxResponseBytes: this.config.maxResponseBytes, slots: this.config.slots }, signal));
     } catch (error) {
       if (!(error instanceof AttemptError)) throw error;
-      return this.failed(error.failure, timeoutMs);
+      return this.failed(error.failure, timeoutMs, url);
     }
     if (this.config.debug) this.emit({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
     if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
@@ -161,7 +164,7 @@ export class Exchange {
   }
 
   /** An attempt that got no readable answer: what to tell the caller, and whether a retry may follow. */
-  private failed(failure: AttemptFailure, timeoutMs: number): Failure {
+  private failed(failure: AttemptFailure, timeoutMs: number, url: string): Failure {
     switch (failure.kind) {
       case 'aborted':
         throw new EcpayAbortError(failure.sent ? 'cancelled by the caller' : 'cancelled by the caller before sending', this.context(failure.sent, failure.cause));
@@ -172,7 +175,9 @@ export class Exchange {
         return { error: new EcpayResponseError(message, this.context(true)), retryable: false };
       }
       case 'connection': {
-        const reason = failure.code ?? (failure.cause instanceof Error ? failure.cause.message : String(failure.cause));
+        const reason = DNS_CODES.has(failure.code ?? '')
+          ? `could not resolve ${hostOf(url)}: ${failure.code}`
+          : (failure.code ?? (failure.cause instanceof Error ? failure.cause.message : String(failure.cause)));
         const where = failure.sent ? '' : '; the request never left this machine';
         return { error: new EcpayConnectionError(`connection failed (${reason})${where}`, this.context(failure.sent, failure.cause)), retryable: true };
       }
@@ -258,7 +263,26 @@ function answeredResponse(response: Response, bytes: Uint8Array): Response {
 }
 
 const utf8 = new TextDecoder();
-const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+/** The host of a URL for a message (never its credentials or query). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'the host';
+  }
+}
+
+/** The headers of the generated client's Request (lower-case names) without Content-Type, which the envelope sets. */
+function requestHeaders(input: RequestInfo | URL, fallback: Record<string, string> | undefined): Record<string, string> {
+  if (typeof Request === 'undefined' || !(input instanceof Request)) return { ...fallback };
+  const out: Record<string, string> = {};
+  input.headers.forEach((value, name) => {
+    if (name !== 'content-type') out[name] = value;
+  });
+  return out;
+}
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // %PDF
 
 function isPdf(response: Response, bytes: Uint8Array): boolean {

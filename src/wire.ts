@@ -121,6 +121,10 @@ function errorCode(error: unknown): string | undefined {
   for (let depth = 0; at && depth < 4; depth += 1) {
     const code = (at as { code?: unknown }).code;
     if (typeof code === 'string') return code;
+    // Deno's fetch has no codes, only the message of its cause.
+    const message = String((at as { message?: unknown }).message ?? '');
+    if (/\bdns error\b/.test(message)) return 'ENOTFOUND';
+    if (/tcp connect error: Connection refused/.test(message)) return 'ECONNREFUSED';
     const inner = (at as { errors?: unknown[] }).errors?.[0];
     at = (at as { cause?: unknown }).cause ?? inner;
   }

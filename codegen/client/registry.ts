@@ -261,3 +261,13 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
   file.formatText({ indentSize: 2 });
   return REGISTRY_HEADER + file.getFullText();
 }
+
+/**
+ * generated/types.gen.ts: the public types of the package, re-exported by name from hey-api's types: each
+ * operation's payload and result and each callback's form. hey-api's request shapes (`*Data`, `*Responses`) and its
+ * `ClientOptions` describe its own client's calls, not the user's, and stay internal.
+ */
+export function renderPublicTypes(ops: OperationFacts[]): string {
+  const names = [...new Set(ops.flatMap((o) => [o.payloadType, o.resultType, ...o.callbacks.map((c) => c.typeName)]))].sort();
+  return `${REGISTRY_HEADER}export type {\n${names.map((n) => `  ${n},\n`).join('')}} from './hey-api/types.gen.ts';\n`;
+}

@@ -106,7 +106,7 @@ export function expectBoundedRenderings(error: unknown, max = 4 * 1024): string[
 }
 
 /** The characters src/errors.ts escapes in text from outside (C0, DEL, C1, U+2028, U+2029). */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this names
 export const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
