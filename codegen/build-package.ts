@@ -47,4 +47,6 @@ await Promise.all([
     banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   }),
 ]);
-console.log('dist/: index, mock, mock-vitest as .js (ESM) and .cjs (CommonJS) bundles, mock-cli.js, types/ (.d.ts and .d.cts)');
+console.log(
+  'dist/: index, mock, mock-vitest as .js (ESM) and .cjs (CommonJS) bundles, mock-cli.js, types/ (.d.ts and .d.cts)',
+);

@@ -7,7 +7,9 @@ import { startMock } from 'ecpay-einvoice/mock';
 
 const [barcode = '/6G+X3LQ', loveCode = '168001'] = process.argv.slice(2);
 await using mock = process.env.ECPAY_ENVIRONMENT === 'stage' ? undefined : await startMock({ port: 0 });
-const einvoice = createEinvoiceClient(mock ? { ...STAGE_CREDENTIALS, environment: { baseUrl: mock.url } } : { environment: 'stage' });
+const einvoice = createEinvoiceClient(
+  mock ? { ...STAGE_CREDENTIALS, environment: { baseUrl: mock.url } } : { environment: 'stage' },
+);
 
 // `outcome` reads ECPay's answer for you: 'exists', 'not-found' or 'service-unavailable' (ask again later).
 const carrier = await einvoice.b2c.checkBarcode({ BarCode: barcode });

@@ -7,7 +7,9 @@ import { startMock } from 'ecpay-einvoice/mock';
 
 const onStage = process.env.ECPAY_ENVIRONMENT === 'stage';
 await using mock = onStage ? undefined : await startMock({ port: 0 });
-const einvoice = createEinvoiceClient(mock ? { ...STAGE_CREDENTIALS, environment: { baseUrl: mock.url } } : { environment: 'stage' });
+const einvoice = createEinvoiceClient(
+  mock ? { ...STAGE_CREDENTIALS, environment: { baseUrl: mock.url } } : { environment: 'stage' },
+);
 
 const order = { id: `ORDER${Date.now()}`, email: 'buyer@example.com.tw' };
 try {
@@ -24,7 +26,11 @@ try {
   });
   console.log(`issued ${invoice.InvoiceNo} on ${invoice.InvoiceDate} (random number ${invoice.RandomNumber})`);
 
-  const voided = await einvoice.b2c.invalid({ InvoiceNo: invoice.InvoiceNo, InvoiceDate: invoice.InvoiceDate!, Reason: '訂單取消' });
+  const voided = await einvoice.b2c.invalid({
+    InvoiceNo: invoice.InvoiceNo,
+    InvoiceDate: invoice.InvoiceDate!,
+    Reason: '訂單取消',
+  });
   console.log(`voided ${voided.InvoiceNo}`);
 } catch (error) {
   if (!(error instanceof EcpayError)) throw error;

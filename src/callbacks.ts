@@ -40,7 +40,12 @@ function fieldsOf(body: CallbackBody, spec: CallbackSpec): Record<string, string
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(body ?? {})) {
     if (typeof value === 'string' || typeof value === 'number') fields[key] = String(value);
-    else throw new EcpayCallbackError([{ field: key, rule: 'form field', message: `${key}: a form field is text (got ${typeof value})` }], spec.operation, spec.name);
+    else
+      throw new EcpayCallbackError(
+        [{ field: key, rule: 'form field', message: `${key}: a form field is text (got ${typeof value})` }],
+        spec.operation,
+        spec.name,
+      );
   }
   return fields;
 }
@@ -50,8 +55,13 @@ export function readCallback<T>(spec: CallbackSpec<T>, aes: AesKey, body: Callba
   let verified = false;
   if (spec.checkMacValue === 'md5' && fields.CheckMacValue !== undefined) {
     if (fields.CheckMacValue.toUpperCase() !== checkMacValue(aes, fields)) {
-      const message = 'CheckMacValue: does not match this merchant\'s keys; the form was not sent by ECPay for you, or was changed on the way';
-      throw new EcpayCallbackError([{ field: 'CheckMacValue', rule: 'CheckMacValue', message }], spec.operation, spec.name);
+      const message =
+        "CheckMacValue: does not match this merchant's keys; the form was not sent by ECPay for you, or was changed on the way";
+      throw new EcpayCallbackError(
+        [{ field: 'CheckMacValue', rule: 'CheckMacValue', message }],
+        spec.operation,
+        spec.name,
+      );
     }
     verified = true;
   }

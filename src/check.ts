@@ -32,7 +32,16 @@ interface Ctx {
   failed: boolean;
 }
 
-const newCtx = (subject: string, probe: boolean): Ctx => ({ out: [], dropped: 0, droppedHard: false, when: [], path: [], subject, probe, failed: false });
+const newCtx = (subject: string, probe: boolean): Ctx => ({
+  out: [],
+  dropped: 0,
+  droppedHard: false,
+  when: [],
+  path: [],
+  subject,
+  probe,
+  failed: false,
+});
 
 export function check(schema: Schema, value: unknown, subject: string): Finding[] {
   const ctx = newCtx(subject, false);
@@ -84,7 +93,13 @@ const own = (value: Record<string, unknown>, name: string) => (Object.hasOwn(val
  * Records a finding at the current path (or at `child` below it, or at the absolute `at`). `detail` builds the rule
  * and the text only when a finding is kept, so a probe or a capped report costs no string work.
  */
-function add(ctx: Ctx, keyword: string, detail: () => [rule: string, text: string], child?: string | number, at?: Path | string): void {
+function add(
+  ctx: Ctx,
+  keyword: string,
+  detail: () => [rule: string, text: string],
+  child?: string | number,
+  at?: Path | string,
+): void {
   ctx.failed = true;
   if (ctx.probe) return;
   if (ctx.out.length >= MAX_FINDINGS) {
@@ -101,14 +116,22 @@ function add(ctx: Ctx, keyword: string, detail: () => [rule: string, text: strin
 }
 
 const TYPE_WORDS: Record<JsonType, string> = {
-  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false',
-  object: 'an object', array: 'a list', null: 'null',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
 };
 
 function visit(schema: Schema, value: unknown, ctx: Ctx): void {
   const types = typesOf(schema);
   if (!typeMatches(types, value)) {
-    add(ctx, 'type', () => [`type ${types.join(' or ')}`, `must be ${types.map((t) => TYPE_WORDS[t]).join(' or ')} (got ${quote(value)})`]);
+    add(ctx, 'type', () => [
+      `type ${types.join(' or ')}`,
+      `must be ${types.map((t) => TYPE_WORDS[t]).join(' or ')} (got ${quote(value)})`,
+    ]);
     return;
   }
   if (schema.const !== undefined && value !== schema.const) {
@@ -127,7 +150,8 @@ function visit(schema: Schema, value: unknown, ctx: Ctx): void {
 
   if (schema.allOf) for (const sub of schema.allOf) visit(sub, value, ctx);
   // Only conditions use `not` (the normaliser sees to it), so this message is for completeness.
-  if (schema.not && matches(schema.not, value)) add(ctx, 'not', () => ['not', `must not be such that ${describeCondition(schema.not!)}`]);
+  if (schema.not && matches(schema.not, value))
+    add(ctx, 'not', () => ['not', `must not be such that ${describeCondition(schema.not!)}`]);
   if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value))) visitAnyOf(schema.anyOf, value, ctx);
   if (schema.if) {
     const held = holds(schema.if, value);
@@ -155,18 +179,25 @@ function visitString(schema: Schema, value: string, ctx: Ctx): void {
   }
   const min = schema.minLength;
   if (min !== undefined && (value.length < min || (value.length < 2 * min && codePoints(value) < min))) {
-    add(ctx, 'minLength', () => [`minLength ${min}`, min === 1 ? 'must not be empty' : `at least ${min} characters (got ${codePoints(value)})`]);
+    add(ctx, 'minLength', () => [
+      `minLength ${min}`,
+      min === 1 ? 'must not be empty' : `at least ${min} characters (got ${codePoints(value)})`,
+    ]);
   }
   if (schema.pattern !== undefined) {
     let re = patterns.get(schema.pattern);
     if (!re) patterns.set(schema.pattern, (re = new RegExp(schema.pattern, 'u')));
-    if (!re.test(value)) add(ctx, 'pattern', () => [`pattern ${schema.pattern}`, `must match ${schema.pattern} (got ${quote(value)})`]);
+    if (!re.test(value))
+      add(ctx, 'pattern', () => [`pattern ${schema.pattern}`, `must match ${schema.pattern} (got ${quote(value)})`]);
   }
   if (schema.format !== undefined) {
     const format = FORMATS[schema.format]!;
     const problem = format.problem(value);
     if (problem !== undefined) {
-      add(ctx, 'format', () => [`format ${schema.format}`, `must be ${format.expects} (got ${quote(value)}${problem ? `: ${problem}` : ''})`]);
+      add(ctx, 'format', () => [
+        `format ${schema.format}`,
+        `must be ${format.expects} (got ${quote(value)}${problem ? `: ${problem}` : ''})`,
+      ]);
     }
   }
 }
@@ -184,8 +215,10 @@ function visitNumber(schema: Schema, value: number, ctx: Ctx): void {
   };
   if (schema.minimum !== undefined) bound('minimum', value >= schema.minimum, 'at least', schema.minimum);
   if (schema.maximum !== undefined) bound('maximum', value <= schema.maximum, 'at most', schema.maximum);
-  if (schema.exclusiveMinimum !== undefined) bound('exclusiveMinimum', value > schema.exclusiveMinimum, 'more than', schema.exclusiveMinimum);
-  if (schema.exclusiveMaximum !== undefined) bound('exclusiveMaximum', value < schema.exclusiveMaximum, 'less than', schema.exclusiveMaximum);
+  if (schema.exclusiveMinimum !== undefined)
+    bound('exclusiveMinimum', value > schema.exclusiveMinimum, 'more than', schema.exclusiveMinimum);
+  if (schema.exclusiveMaximum !== undefined)
+    bound('exclusiveMaximum', value < schema.exclusiveMaximum, 'less than', schema.exclusiveMaximum);
   const places = schema['x-ecpay-decimals'];
   if (places !== undefined && decimals(value) > places) {
     add(ctx, 'x-ecpay-decimals', () => [`${places} decimals`, `at most ${places} decimal places (got ${value})`]);
@@ -195,7 +228,10 @@ function visitNumber(schema: Schema, value: number, ctx: Ctx): void {
 function visitArray(schema: Schema, value: unknown[], ctx: Ctx): void {
   if (schema.minItems !== undefined && value.length < schema.minItems) {
     const min = schema.minItems;
-    add(ctx, 'minItems', () => [`minItems ${min}`, `must have at least ${min} item${min === 1 ? '' : 's'} (got ${value.length})`]);
+    add(ctx, 'minItems', () => [
+      `minItems ${min}`,
+      `must have at least ${min} item${min === 1 ? '' : 's'} (got ${value.length})`,
+    ]);
   }
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
     const max = schema.maxItems;
@@ -213,7 +249,8 @@ function visitArray(schema: Schema, value: unknown[], ctx: Ctx): void {
 
 function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): void {
   if (schema.required) {
-    for (const name of schema.required) if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
+    for (const name of schema.required)
+      if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
   }
   const properties = schema.properties;
   if (properties) {
@@ -235,14 +272,20 @@ function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): 
       if (properties && Object.hasOwn(properties, name)) continue;
       const path = ctx.path;
       const where = path.length ? `an item of ${fieldName(path.filter((p) => typeof p === 'string'))}` : ctx.subject;
-      add(ctx, 'additionalProperties', () => ['known field', `not a field of ${where} (known: ${Object.keys(properties ?? {}).join(', ')})`], name);
+      add(
+        ctx,
+        'additionalProperties',
+        () => ['known field', `not a field of ${where} (known: ${Object.keys(properties ?? {}).join(', ')})`],
+        name,
+      );
     }
   }
   if (schema.dependentRequired) {
     for (const key of Object.keys(schema.dependentRequired)) {
       if (own(value, key) === undefined) continue;
       ctx.when.push({ word: 'when', condition: `${key} is given` });
-      for (const name of schema.dependentRequired[key]!) if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
+      for (const name of schema.dependentRequired[key]!)
+        if (own(value, name) === undefined) add(ctx, 'required', () => ['required', 'required'], name);
       ctx.when.pop();
     }
   }
@@ -251,7 +294,8 @@ function visitObject(schema: Schema, value: Record<string, unknown>, ctx: Ctx): 
     for (const rule of rules) {
       if (rule.when && !holds(rule.when as Schema, value)) continue;
       if (rule.when) ctx.when.push({ word: 'when', condition: rule.when as Schema });
-      for (const breach of checkRule(rule, value, ctx.path)) add(ctx, 'x-ecpay-rules', () => [breach.rule, breach.text], undefined, breach.path);
+      for (const breach of checkRule(rule, value, ctx.path))
+        add(ctx, 'x-ecpay-rules', () => [breach.rule, breach.text], undefined, breach.path);
       if (rule.when) ctx.when.pop();
     }
   }
@@ -268,7 +312,13 @@ function visitAnyOf(branches: readonly Schema[], value: unknown, ctx: Ctx): void
     add(ctx, 'anyOf', () => ['one of', `one of ${names} must be given`], undefined, names);
     return;
   }
-  const reasons = branches.map((b, i) => `(${i + 1}) ${check(b, value, ctx.subject).slice(0, 5).map((f) => f.message).join('; ')}`);
+  const reasons = branches.map(
+    (b, i) =>
+      `(${i + 1}) ${check(b, value, ctx.subject)
+        .slice(0, 5)
+        .map((f) => f.message)
+        .join('; ')}`,
+  );
   add(ctx, 'anyOf', () => ['one of', `must satisfy one of: ${reasons.join(' ')}`]);
 }
 
@@ -289,7 +339,8 @@ export function describeCondition(schema: Schema): string {
   for (const name of schema.required ?? []) if (!constrained.has(name)) parts.push(`${name} is given`);
   if (schema.not) {
     const not = schema.not;
-    if (Object.keys(not).length !== 1 || !not.required) throw new Error('a negated condition may only be "not: { required: [...] }"');
+    if (Object.keys(not).length !== 1 || !not.required)
+      throw new Error('a negated condition may only be "not: { required: [...] }"');
     for (const name of not.required) parts.push(`${name} is not given`);
   }
   const extra = Object.keys(schema).filter((k) => !['properties', 'required', 'not'].includes(k));

@@ -132,7 +132,14 @@ export function checkMacValue(aes: AesKey, fields: Readonly<Record<string, strin
     .filter((k) => k !== 'CheckMacValue')
     .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'))
     .map((k) => `${k}=${fields[k]}`);
-  const text = [`HashKey=${aes.key.export().toString('utf8')}`, ...sorted, `HashIV=${aes.iv.toString('utf8')}`].join('&');
-  const encoded = phpUrlencode(text).toLowerCase().replaceAll('%21', '!').replaceAll('%2a', '*').replaceAll('%28', '(').replaceAll('%29', ')');
+  const text = [`HashKey=${aes.key.export().toString('utf8')}`, ...sorted, `HashIV=${aes.iv.toString('utf8')}`].join(
+    '&',
+  );
+  const encoded = phpUrlencode(text)
+    .toLowerCase()
+    .replaceAll('%21', '!')
+    .replaceAll('%2a', '*')
+    .replaceAll('%28', '(')
+    .replaceAll('%29', ')');
   return createHash('md5').update(encoded).digest('hex').toUpperCase();
 }

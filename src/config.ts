@@ -78,29 +78,41 @@ const fail = (message: string): never => {
 };
 
 function inRange(value: unknown, name: string, min: number, max: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    fail(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${typeof value === 'number' ? value : typeof value})`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    fail(
+      `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${typeof value === 'number' ? value : typeof value})`,
+    );
   }
   return value as number;
 }
 
 function baseUrlOf(environment: EinvoiceClientConfig['environment']): string {
-  if (environment === undefined || environment === 'stage' || environment === 'production') return ENVIRONMENTS[environment ?? 'stage'];
+  if (environment === undefined || environment === 'stage' || environment === 'production')
+    return ENVIRONMENTS[environment ?? 'stage'];
   if (!environment || typeof environment !== 'object' || typeof environment.baseUrl !== 'string') {
     return fail("environment must be 'stage', 'production' or { baseUrl: 'https://...' }");
   }
   const raw = environment.baseUrl;
   // Checked on the text itself, before anything parses or quotes it: "user:pw@host" without a scheme parses as the
   // scheme "user:", and credentials must reach no message or log. No message here quotes the URL.
-  if (raw.includes('@')) fail('environment.baseUrl must not carry a user or password (nothing with "@"); ECPay authenticates by the keys');
-  if (raw.includes('?') || raw.includes('#')) fail('environment.baseUrl must not have a query or a fragment ("?" or "#"): operation paths are appended to it');
+  if (raw.includes('@'))
+    fail('environment.baseUrl must not carry a user or password (nothing with "@"); ECPay authenticates by the keys');
+  if (raw.includes('?') || raw.includes('#'))
+    fail('environment.baseUrl must not have a query or a fragment ("?" or "#"): operation paths are appended to it');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return fail('environment.baseUrl is not a URL: give it as http://host:port or https://host');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('environment.baseUrl must start with http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail('environment.baseUrl must start with http:// or https://');
   return url.toString().replace(/\/$/, '');
 }
 
@@ -117,10 +129,14 @@ export function resolveConfig(config: EinvoiceClientConfig): Settings {
         "(ECPay's public test merchant is used by default only on 'stage'; for the mock pass STAGE_CREDENTIALS)",
     );
   }
-  if (named.length !== 0 && named.length !== 3) fail('give merchantId, hashKey and hashIV together, or none of them on stage');
+  if (named.length !== 0 && named.length !== 3)
+    fail('give merchantId, hashKey and hashIV together, or none of them on stage');
   const missing = named.filter((k) => config[k] === undefined);
-  if (missing.length) fail(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} undefined: is the environment variable set?`);
-  const creds = named.length ? { merchantId: config.merchantId!, hashKey: config.hashKey!, hashIV: config.hashIV! } : STAGE_CREDENTIALS;
+  if (missing.length)
+    fail(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} undefined: is the environment variable set?`);
+  const creds = named.length
+    ? { merchantId: config.merchantId!, hashKey: config.hashKey!, hashIV: config.hashIV! }
+    : STAGE_CREDENTIALS;
   if (typeof creds.merchantId !== 'string' || creds.merchantId.trim() === '' || creds.merchantId.length > 10) {
     fail('merchantId must be a non-empty string of at most 10 characters');
   }
@@ -129,13 +145,17 @@ export function resolveConfig(config: EinvoiceClientConfig): Settings {
   }
   let aes: AesKey | undefined;
   try {
-    if (typeof creds.hashKey !== 'string' || typeof creds.hashIV !== 'string') throw new RangeError('hashKey and hashIV must be strings');
+    if (typeof creds.hashKey !== 'string' || typeof creds.hashIV !== 'string')
+      throw new RangeError('hashKey and hashIV must be strings');
     aes = createAesKey(creds.hashKey, creds.hashIV);
   } catch (error) {
     // The codec's message gives lengths only, never the values.
     fail((error as Error).message);
   }
-  if (config.platformId !== undefined && (typeof config.platformId !== 'string' || !config.platformId || config.platformId.length > 10)) {
+  if (
+    config.platformId !== undefined &&
+    (typeof config.platformId !== 'string' || !config.platformId || config.platformId.length > 10)
+  ) {
     fail('platformId must be a non-empty string of at most 10 characters');
   }
   for (const name of ['fetch', 'now', 'randomUUID', 'debug'] as const) {
@@ -143,9 +163,11 @@ export function resolveConfig(config: EinvoiceClientConfig): Settings {
   }
   if (config.interceptors !== undefined) {
     const hooks = config.interceptors as unknown;
-    if (hooks === null || typeof hooks !== 'object') fail('interceptors must be an object like { request(req) {}, response(res) {} }');
+    if (hooks === null || typeof hooks !== 'object')
+      fail('interceptors must be an object like { request(req) {}, response(res) {} }');
     for (const [name, value] of Object.entries(hooks as object)) {
-      if (name !== 'request' && name !== 'response') fail(`interceptors.${name} is not an interceptor (known: request, response)`);
+      if (name !== 'request' && name !== 'response')
+        fail(`interceptors.${name} is not an interceptor (known: request, response)`);
       if (value !== undefined && typeof value !== 'function') fail(`interceptors.${name} must be a function`);
     }
   }
@@ -170,8 +192,17 @@ export function resolveConfig(config: EinvoiceClientConfig): Settings {
 // Headers that frame the request or steer the connection belong to the client: a caller's value would hang the
 // request or turn a clean failure into a false "outcome unknown".
 const RESERVED_HEADERS = new Set([
-  'content-length', 'content-type', 'transfer-encoding', 'expect', 'upgrade', 'connection', 'keep-alive', 'host',
-  'te', 'trailer', 'proxy-connection',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'expect',
+  'upgrade',
+  'connection',
+  'keep-alive',
+  'host',
+  'te',
+  'trailer',
+  'proxy-connection',
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'headers', 'rqId'];
@@ -185,23 +216,30 @@ export function checkCallOptions(options: unknown, operation: string, sendsRqID:
   if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== 'object' || Array.isArray(options)) return refuse('the call options must be an object');
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!CALL_OPTIONS.includes(key)) refuse(`${key} is not a call option (known: ${CALL_OPTIONS.join(', ')})`);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) refuse('signal must be an AbortSignal (from an AbortController)');
+  for (const key of Object.keys(o))
+    if (!CALL_OPTIONS.includes(key)) refuse(`${key} is not a call option (known: ${CALL_OPTIONS.join(', ')})`);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    refuse('signal must be an AbortSignal (from an AbortController)');
   if (o.timeoutMs !== undefined) {
     const t = o.timeoutMs;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 1 || t > MAX_TIMER_MS) refuse(`timeoutMs must be a number from 1 to ${MAX_TIMER_MS} (got ${String(t)})`);
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 1 || t > MAX_TIMER_MS)
+      refuse(`timeoutMs must be a number from 1 to ${MAX_TIMER_MS} (got ${String(t)})`);
   }
   if (o.headers !== undefined) {
-    if (o.headers === null || typeof o.headers !== 'object' || Array.isArray(o.headers)) refuse('headers must be an object of header names and text values');
+    if (o.headers === null || typeof o.headers !== 'object' || Array.isArray(o.headers))
+      refuse('headers must be an object of header names and text values');
     for (const [name, value] of Object.entries(o.headers as object)) {
-      if (!TOKEN.test(name)) refuse(`headers has a name that is not a header name: ${JSON.stringify(name.slice(0, 40))}`);
-      if (RESERVED_HEADERS.has(name.toLowerCase())) refuse(`headers may not set ${name}: the client frames the request and owns the connection`);
+      if (!TOKEN.test(name))
+        refuse(`headers has a name that is not a header name: ${JSON.stringify(name.slice(0, 40))}`);
+      if (RESERVED_HEADERS.has(name.toLowerCase()))
+        refuse(`headers may not set ${name}: the client frames the request and owns the connection`);
       if (typeof value !== 'string' || /[\r\n\0]/.test(value)) refuse(`headers.${name} must be text on one line`);
     }
   }
   if (o.rqId !== undefined) {
     if (!sendsRqID) refuse('rqId is for B2B operations; B2C requests carry no RqID');
-    if (typeof o.rqId !== 'string' || o.rqId.trim() === '' || o.rqId.length > 64) refuse('rqId must be a non-empty string of at most 64 characters');
+    if (typeof o.rqId !== 'string' || o.rqId.trim() === '' || o.rqId.length > 64)
+      refuse('rqId must be a non-empty string of at most 64 characters');
   }
   return o as CallOptions;
 }

@@ -39,7 +39,8 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     fetch: config.fetch ?? ((...args) => globalThis.fetch(...args)),
     now: () => {
       const ms = now();
-      if (!Number.isFinite(ms)) throw new EcpayConfigError(`now() returned ${String(ms)}, not milliseconds since the epoch; nothing was sent`);
+      if (!Number.isFinite(ms))
+        throw new EcpayConfigError(`now() returned ${String(ms)}, not milliseconds since the epoch; nothing was sent`);
       return ms;
     },
     timeoutMs: settings.timeoutMs,
@@ -52,7 +53,11 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
   };
   const newRqId = config.randomUUID ?? randomUUID;
 
-  async function withEnvelope(op: OperationSpec<unknown, unknown>, payload: unknown, rawOptions: unknown): Promise<EnvelopeResult<unknown>> {
+  async function withEnvelope(
+    op: OperationSpec<unknown, unknown>,
+    payload: unknown,
+    rawOptions: unknown,
+  ): Promise<EnvelopeResult<unknown>> {
     const product = products[op.product as keyof typeof products];
     const options = checkCallOptions(rawOptions, op.operationId, product.sendsRqID);
     // One snapshot of the payload: validated, judged for retry safety and sent, with no second read of the caller's object.
@@ -66,31 +71,50 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     const exchange = new Exchange(
       transport,
       op,
-      { merchantId: String(body.MerchantID), revision: product.revision, ...(settings.platformId ? { platformId: settings.platformId } : {}), ...(rqId ? { rqId } : {}) },
+      {
+        merchantId: String(body.MerchantID),
+        revision: product.revision,
+        ...(settings.platformId ? { platformId: settings.platformId } : {}),
+        ...(rqId ? { rqId } : {}),
+      },
       body,
       options,
       isRetrySafe(op, body),
     );
     try {
-      await op.call(bindClient(heyApi, {
-        // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
-        body: body as never,
-        // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
-        // Request the generated client builds and never read.
-        bodySerializer: skipSerialisation,
-        fetch: exchange.fetch,
-        // The exchange has read and judged the answer already: the generated client hands back the wire answer's
-        // (already consumed) stream instead of parsing the envelope a second time.
-        parseAs: 'stream',
-        throwOnError: true,
-        ...(options.headers ? { headers: options.headers } : {}),
-      }));
+      await op.call(
+        bindClient(heyApi, {
+          // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
+          body: body as never,
+          // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
+          // Request the generated client builds and never read.
+          bodySerializer: skipSerialisation,
+          fetch: exchange.fetch,
+          // The exchange has read and judged the answer already: the generated client hands back the wire answer's
+          // (already consumed) stream instead of parsing the envelope a second time.
+          parseAs: 'stream',
+          throwOnError: true,
+          ...(options.headers ? { headers: options.headers } : {}),
+        }),
+      );
     } catch (error) {
       if (error instanceof EcpayError) throw error;
       // Anything else (a user's interceptor, say) after ECPay answered must not hide the answer.
-      const context = { operation: op.operationId, attempts: exchange.attempts, cause: error, ...(rqId ? { rqId } : {}) };
-      if (exchange.answer) throw new EcpayResponseError('reading the answer failed after ECPay reported success', { ...context, succeeded: true });
-      throw new EcpayResponseError(`the generated client failed (${error instanceof Error ? error.message : String(error)})`, { ...context, outcomeUnknown: exchange.attempts > 0 });
+      const context = {
+        operation: op.operationId,
+        attempts: exchange.attempts,
+        cause: error,
+        ...(rqId ? { rqId } : {}),
+      };
+      if (exchange.answer)
+        throw new EcpayResponseError('reading the answer failed after ECPay reported success', {
+          ...context,
+          succeeded: true,
+        });
+      throw new EcpayResponseError(
+        `the generated client failed (${error instanceof Error ? error.message : String(error)})`,
+        { ...context, outcomeUnknown: exchange.attempts > 0 },
+      );
     }
     const { envelope, result, warnings } = exchange.answer!;
     return { data: result, envelope, attempts: exchange.attempts, ...(rqId ? { rqId } : {}), warnings };
@@ -124,7 +148,9 @@ const skipSerialisation = () => '';
  * only, leaves it out of every init. The generated SDK stays in the call path, unedited.
  */
 function bindClient<T extends object>(client: Client, options: T): T & { client: Client } {
-  return Object.defineProperty(options, 'client', { value: client, enumerable: false, writable: false }) as T & { client: Client };
+  return Object.defineProperty(options, 'client', { value: client, enumerable: false, writable: false }) as T & {
+    client: Client;
+  };
 }
 
 function isRetrySafe(op: OperationSpec<unknown, unknown>, payload: Record<string, unknown>): boolean {

@@ -45,7 +45,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const TAIPEI_OFFSET_SECONDS = 8 * 3600; // UTC+8 all year: Taiwan has no daylight saving time.
 
 /** yyyy-MM-dd in Taiwan of a Unix time in seconds. */
-export const taipeiDate = (seconds: number) => new Date((seconds + TAIPEI_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
+export const taipeiDate = (seconds: number) =>
+  new Date((seconds + TAIPEI_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
 /** ECPay writes some numbers as strings ("1"); judge them by their value. */
 const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v);
 /** ...and some strings as numbers (the .NET SDK types MerchantID as a number). */
@@ -68,7 +69,10 @@ export function openEnvelope(
   try {
     outer = JSON.parse(bodyText);
   } catch (cause) {
-    throw new EcpayResponseError(`the response is not JSON (it starts with "${clip(bodyText.slice(0, 40), 60)}")`, { ...unsure, cause });
+    throw new EcpayResponseError(`the response is not JSON (it starts with "${clip(bodyText.slice(0, 40), 60)}")`, {
+      ...unsure,
+      cause,
+    });
   }
   if (outer === null || typeof outer !== 'object' || Array.isArray(outer)) {
     throw new EcpayResponseError('the response is not a JSON object', unsure);
@@ -107,7 +111,10 @@ export function openEnvelope(
     ({ text: json, wellFormed } = decryptDataChecked(aes, raw.Data));
   } catch (cause) {
     // Bad padding almost always means another key: never say which key, only that it did not fit.
-    throw new EcpayResponseError('Data could not be decrypted (wrong HashKey/HashIV for this merchant, or corrupted Data)', { ...unsure, cause });
+    throw new EcpayResponseError(
+      'Data could not be decrypted (wrong HashKey/HashIV for this merchant, or corrupted Data)',
+      { ...unsure, cause },
+    );
   }
   let data: unknown;
   try {
@@ -137,25 +144,45 @@ export function judgeResult(
   // Keys in another case and numbers as strings are read first, so that "rtncode": "1" is judged as RtnCode 1.
   const result = normaliseResult(op.result, data);
   const rtnCode = result.RtnCode;
-  if (typeof rtnCode !== 'number') throw new EcpayResponseError('the decrypted Data has no numeric RtnCode', { ...context, outcomeUnknown: true });
+  if (typeof rtnCode !== 'number')
+    throw new EcpayResponseError('the decrypted Data has no numeric RtnCode', { ...context, outcomeUnknown: true });
   const succeeded = op.successCodes.includes(rtnCode);
   // An answer that names another request than ours (cross-talk, misrouting) says nothing about ours.
   const mismatch = echoMismatch(op.echo, result, sent);
-  if (mismatch) throw new EcpayMismatchError(mismatch, rtnCode, data, envelope, { ...context, outcomeUnknown: !succeeded }, succeeded);
+  if (mismatch)
+    throw new EcpayMismatchError(
+      mismatch,
+      rtnCode,
+      data,
+      envelope,
+      { ...context, outcomeUnknown: !succeeded },
+      succeeded,
+    );
   if (!succeeded) {
-    throw new EcpayBusinessError(rtnCode, typeof result.RtnMsg === 'string' ? result.RtnMsg : '', data, envelope, context);
+    throw new EcpayBusinessError(
+      rtnCode,
+      typeof result.RtnMsg === 'string' ? result.RtnMsg : '',
+      data,
+      envelope,
+      context,
+    );
   }
   if (op.answer === 'pdf') {
     const message = '(answer): a success without the document; a document operation succeeds with the file itself';
     throw new EcpayUnexpectedShapeError(data, [{ field: '(answer)', rule: 'pdf', message }], envelope, context);
   }
   const read = withOutcome(op.outcomes, result);
-  if (op.recordsDate && read[op.recordsDate] === undefined) read[op.recordsDate] = taipeiDate(envelope.RpHeader?.Timestamp ?? nowSeconds);
+  if (op.recordsDate && read[op.recordsDate] === undefined)
+    read[op.recordsDate] = taipeiDate(envelope.RpHeader?.Timestamp ?? nowSeconds);
   const { problems, warnings } = checkResult(op.result, read);
   if (op.outcomes && read.outcome === undefined) {
     const known = op.outcomes.map((o) => o.outcome).join(', ');
     const message = `outcome: the answer matches none of the documented outcomes (${known})`;
-    problems.splice(0, problems.length, ...problems.filter((p) => p.field !== 'outcome'), { field: 'outcome', rule: 'outcomes', message });
+    problems.splice(0, problems.length, ...problems.filter((p) => p.field !== 'outcome'), {
+      field: 'outcome',
+      rule: 'outcomes',
+      message,
+    });
   }
   if (problems.length) throw new EcpayUnexpectedShapeError(data, problems, envelope, context);
   return { result: read, warnings };
@@ -174,10 +201,16 @@ function echoMismatch(
     if (answered === undefined || answered === null || answered === '' || asked === undefined) continue;
     // An echo is text or a number; anything else (a list, an object, however deep) is not this request's echo.
     const text = typeof answered === 'string' || typeof answered === 'number' ? String(answered) : undefined;
-    if (text === undefined || text.toLowerCase() !== String(asked).toLowerCase()) return { field, sent: String(asked), answered: text ?? quote(answered) };
+    if (text === undefined || text.toLowerCase() !== String(asked).toLowerCase())
+      return { field, sent: String(asked), answered: text ?? quote(answered) };
   }
   return undefined;
 }
 
 const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), obj);
+  dotted
+    .split('.')
+    .reduce<unknown>(
+      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
+      obj,
+    );

@@ -26,7 +26,10 @@ export interface ErrorContext {
 /** Text from outside (ECPay's messages, a proxy's page) as a message may quote it: control characters escaped, cut short. */
 export function clip(text: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return escaped.length > max ? `${escaped.slice(0, max)}... (${escaped.length - max} more characters)` : escaped;
 }
 
@@ -54,7 +57,9 @@ export class EcpayError extends Error {
   readonly recovery: RecoveryHint | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
-    super(`${context.operation ? `${context.operation}: ` : ''}${message}${outcomeAdvice(context)}`, { cause: context.cause });
+    super(`${context.operation ? `${context.operation}: ` : ''}${message}${outcomeAdvice(context)}`, {
+      cause: context.cause,
+    });
     this.operation = context.operation;
     this.outcomeUnknown = (context.outcomeUnknown ?? false) && !context.succeeded;
     this.succeeded = context.succeeded ?? false;
@@ -108,7 +113,12 @@ export interface ValidationIssue {
 }
 
 const listed = (issues: readonly ValidationIssue[]) =>
-  issues.length > 20 ? `${issues.slice(0, 20).map((i) => i.message).join('; ')}; and ${issues.length - 20} more` : issues.map((i) => i.message).join('; ');
+  issues.length > 20
+    ? `${issues
+        .slice(0, 20)
+        .map((i) => i.message)
+        .join('; ')}; and ${issues.length - 20} more`
+    : issues.map((i) => i.message).join('; ');
 
 /** The payload breaks a rule of the spec; nothing was sent. */
 export class EcpayValidationError extends EcpayError {
@@ -149,7 +159,10 @@ export class EcpayEnvelopeError extends EcpayError {
     readonly clockSkewSeconds: number | undefined,
     context: ErrorContext = {},
   ) {
-    super(`ECPay rejected the envelope: TransCode ${transCode}${transMsg ? ` (${clip(transMsg)})` : ''}.${skewAdvice(clockSkewSeconds, transMsg)}`, context);
+    super(
+      `ECPay rejected the envelope: TransCode ${transCode}${transMsg ? ` (${clip(transMsg)})` : ''}.${skewAdvice(clockSkewSeconds, transMsg)}`,
+      context,
+    );
     this.transMsg = transMsg.slice(0, 2000);
   }
 }
@@ -160,10 +173,12 @@ const TIMESTAMP_WORDS = /time ?stamp|時間|逾時/i;
 
 function skewAdvice(skew: number | undefined, transMsg: string): string {
   const talksOfTime = TIMESTAMP_WORDS.test(transMsg);
-  if (skew === undefined) return talksOfTime ? ' This is a timestamp problem: check this machine\'s clock.' : '';
+  if (skew === undefined) return talksOfTime ? " This is a timestamp problem: check this machine's clock." : '';
   if (Math.abs(skew) < SKEW_WARNING_SECONDS) {
     // A message that speaks of the timestamp while the clocks agree: the clock is not the cause, so it is not blamed.
-    return talksOfTime ? ` ECPay's message mentions the timestamp, but this machine's clock is within ${Math.abs(skew)} s of ECPay's, so the clock is not the cause.` : '';
+    return talksOfTime
+      ? ` ECPay's message mentions the timestamp, but this machine's clock is within ${Math.abs(skew)} s of ECPay's, so the clock is not the cause.`
+      : '';
   }
   const direction = skew > 0 ? 'behind' : 'ahead of';
   return (
@@ -208,10 +223,13 @@ export class EcpayUnexpectedShapeError extends EcpayResponseError {
     readonly envelope: ResponseEnvelope,
     context: ErrorContext = {},
   ) {
-    super(`the operation succeeded, but its result does not match the spec (${listed(issues)}). The result is in error.data.`, {
-      ...context,
-      succeeded: true,
-    });
+    super(
+      `the operation succeeded, but its result does not match the spec (${listed(issues)}). The result is in error.data.`,
+      {
+        ...context,
+        succeeded: true,
+      },
+    );
   }
 }
 
@@ -254,7 +272,10 @@ export class EcpayHttpError extends EcpayError {
     readonly redirectedTo?: string,
   ) {
     const excerpt = clip(body.trim(), 200);
-    super(`HTTP ${status}${httpAdvice(status, retryAfterSeconds, redirectedTo)}${excerpt ? ` Body: ${excerpt}` : ''}`, context);
+    super(
+      `HTTP ${status}${httpAdvice(status, retryAfterSeconds, redirectedTo)}${excerpt ? ` Body: ${excerpt}` : ''}`,
+      context,
+    );
     this.bodyExcerpt = excerpt;
   }
 
@@ -265,8 +286,10 @@ export class EcpayHttpError extends EcpayError {
 
 function httpAdvice(status: number, retryAfter: number | undefined, redirectedTo: string | undefined): string {
   const wait = retryAfter !== undefined ? ` Retry-After: ${retryAfter} s.` : '';
-  if (redirectedTo !== undefined) return ` (a redirect to ${redirectedTo}: ECPay does not redirect this API, so it was not followed; check the base URL).`;
-  if (status === 403) return ` (ECPay's rate limit: wait before calling again; ECPay may ask for up to 30 minutes).${wait}`;
+  if (redirectedTo !== undefined)
+    return ` (a redirect to ${redirectedTo}: ECPay does not redirect this API, so it was not followed; check the base URL).`;
+  if (status === 403)
+    return ` (ECPay's rate limit: wait before calling again; ECPay may ask for up to 30 minutes).${wait}`;
   if (status === 429) return ` (rate limited).${wait}`;
   return '.';
 }

@@ -15,9 +15,23 @@ const DATE = /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$/;
 function impossible(m: RegExpExecArray): string | undefined {
   const [year, month, day] = [Number(m[1]), Number(m[3]), Number(m[4])];
   if (month < 1 || month > 12) return `there is no month ${m[3]}`;
-  const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  const days = [
+    31,
+    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ][month - 1]!;
   if (day < 1 || day > days) return `${m[1]}-${m[3]} has no day ${m[4]}`;
-  if (m[5] !== undefined && (Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 59)) return `${m[5]}:${m[6]}:${m[7]} is not a time`;
+  if (m[5] !== undefined && (Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 59))
+    return `${m[5]}:${m[6]}:${m[7]} is not a time`;
   return undefined;
 }
 
@@ -59,7 +73,9 @@ export const FORMATS: Readonly<Record<string, Format>> = {
     problem(v) {
       if (/^\d{3}$/.test(v)) return undefined;
       const year = /^\d{4}$/.test(v) ? Number(v) : NaN;
-      return year > 1911 ? `${v} is a Gregorian year; the Republic-era year is ${String(year - 1911).padStart(3, '0')}` : '';
+      return year > 1911
+        ? `${v} is a Gregorian year; the Republic-era year is ${String(year - 1911).padStart(3, '0')}`
+        : '';
     },
   },
   'tw-business-id': {
@@ -68,7 +84,10 @@ export const FORMATS: Readonly<Record<string, Format>> = {
   },
   'invoice-number': regex(/^[A-Z]{2}\d{8}$/, 'an invoice number: 2 upper-case letters and 8 digits, e.g. AB12345678'),
   'mobile-barcode': regex(/^\/[0-9A-Z+\-.]{7}$/, 'a mobile barcode carrier: "/" and 7 characters of 0-9 A-Z + - .'),
-  'citizen-certificate': regex(/^[A-Z]{2}\d{14}$/, 'a citizen digital certificate carrier: 2 upper-case letters and 14 digits'),
+  'citizen-certificate': regex(
+    /^[A-Z]{2}\d{14}$/,
+    'a citizen digital certificate carrier: 2 upper-case letters and 14 digits',
+  ),
   'love-code': regex(/^\d{3,7}$/, 'a love code (捐贈碼) of 3 to 7 digits'),
   email: regex(EMAIL, 'an e-mail address'),
   emails: {

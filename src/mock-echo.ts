@@ -11,14 +11,24 @@ import { createAesKey, decryptData, encryptData } from './codec.ts';
 import { STAGE_CREDENTIALS } from './config.ts';
 
 const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-const echoByPath = new Map(Object.values(operations).filter((op) => op.echo).map((op) => [op.path, op.echo!]));
+const echoByPath = new Map(
+  Object.values(operations)
+    .filter((op) => op.echo)
+    .map((op) => [op.path, op.echo!]),
+);
 
 type Json = Record<string, unknown>;
-const dig = (obj: unknown, path: string[]): unknown => path.reduce<unknown>((at, k) => (at !== null && typeof at === 'object' ? (at as Json)[k] : undefined), obj);
+const dig = (obj: unknown, path: string[]): unknown =>
+  path.reduce<unknown>((at, k) => (at !== null && typeof at === 'object' ? (at as Json)[k] : undefined), obj);
 
 /** The answer with RpHeader.Timestamp set to `nowSeconds` and, for a success, every echoed field that the example's
  * Data fills set to the request's value. Undefined when the answer is not an envelope (passed through as it is). */
-export function rewriteAnswer(requestBody: string, answerBody: string, echo: Readonly<Record<string, string>> | undefined, nowSeconds: number): string | undefined {
+export function rewriteAnswer(
+  requestBody: string,
+  answerBody: string,
+  echo: Readonly<Record<string, string>> | undefined,
+  nowSeconds: number,
+): string | undefined {
   let answer: Json;
   try {
     answer = JSON.parse(answerBody) as Json;
@@ -26,7 +36,8 @@ export function rewriteAnswer(requestBody: string, answerBody: string, echo: Rea
     return undefined;
   }
   if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return undefined;
-  if (answer.RpHeader !== null && typeof answer.RpHeader === 'object') answer = { ...answer, RpHeader: { ...(answer.RpHeader as Json), Timestamp: nowSeconds } };
+  if (answer.RpHeader !== null && typeof answer.RpHeader === 'object')
+    answer = { ...answer, RpHeader: { ...(answer.RpHeader as Json), Timestamp: nowSeconds } };
   if (echo && answer.TransCode === 1 && typeof answer.Data === 'string' && answer.Data !== '') {
     const data = echoed(requestBody, answer.Data, echo);
     if (data !== undefined) answer = { ...answer, Data: data };
@@ -62,24 +73,36 @@ const read = (req: IncomingMessage) =>
   });
 
 /** Listens on host:port (0 = a free one) and forwards to Prism at `target` (a URL, or a function giving the current one). */
-export async function startEchoProxy(target: string | (() => string), host: string, port: number): Promise<{ server: Server; port: number }> {
+export async function startEchoProxy(
+  target: string | (() => string),
+  host: string,
+  port: number,
+): Promise<{ server: Server; port: number }> {
   const targetUrl = typeof target === 'string' ? () => target : target;
   const server = createServer(async (req, res) => {
     try {
       const body = await read(req);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
+        if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name))
+          headers[name] = value;
       }
-      const answer = await fetch(`${targetUrl()}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) });
+      const answer = await fetch(`${targetUrl()}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body ? { body } : {}),
+      });
       const bytes = Buffer.from(await answer.arrayBuffer());
       const echo = echoByPath.get((req.url ?? '').split('?')[0]!);
       const json = /json/.test(answer.headers.get('content-type') ?? '');
-      const rewritten = json ? rewriteAnswer(body, bytes.toString('utf8'), echo, Math.floor(Date.now() / 1000)) : undefined;
+      const rewritten = json
+        ? rewriteAnswer(body, bytes.toString('utf8'), echo, Math.floor(Date.now() / 1000))
+        : undefined;
       const out = rewritten === undefined ? bytes : Buffer.from(rewritten);
       const outHeaders: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
-        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) outHeaders[name] = value;
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name))
+          outHeaders[name] = value;
       });
       res.writeHead(answer.status, { ...outHeaders, 'content-length': String(out.length) });
       res.end(out);

@@ -56,7 +56,8 @@ export class MockError extends Error {
 
 /** The Prism releases this mock is made for (the package's optional peer dependency). */
 const PRISM_RANGE = { min: [5, 14, 2], belowMajor: 6 } as const;
-const INSTALL_PRISM = 'npm install --save-dev @stoplight/prism-cli@5.14.2 (the last 5.x for Node 20; a newer 5.x on Node 24)';
+const INSTALL_PRISM =
+  'npm install --save-dev @stoplight/prism-cli@5.14.2 (the last 5.x for Node 20; a newer 5.x on Node 24)';
 
 // The CommonJS bundle gets import.meta.url from esbuild's define (codegen/build-package.ts).
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,9 +81,13 @@ function prismEntry(): string {
   const version = String((JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version ?? '');
   const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
   const [minMajor, minMinor, minPatch] = PRISM_RANGE.min;
-  const tooOld = major < minMajor || (major === minMajor && (minor < minMinor || (minor === minMinor && patch < minPatch)));
+  const tooOld =
+    major < minMajor || (major === minMajor && (minor < minMinor || (minor === minMinor && patch < minPatch)));
   if (tooOld || major >= PRISM_RANGE.belowMajor) {
-    throw new MockError(`The mock needs @stoplight/prism-cli 5 (5.14.2 or later), found ${version}: ${INSTALL_PRISM}`, 'PRISM_MISSING');
+    throw new MockError(
+      `The mock needs @stoplight/prism-cli 5 (5.14.2 or later), found ${version}: ${INSTALL_PRISM}`,
+      'PRISM_MISSING',
+    );
   }
   return join(dirname(manifest), 'dist/index.js');
 }
@@ -132,14 +137,23 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     proxy = await startEchoProxy(() => `http://${host}:${prismPort}`, host, port);
   } catch (error) {
     if ((error as { code?: string }).code === 'EADDRINUSE') {
-      throw new MockError(`the mock cannot listen on ${host}:${port}: the port is taken (another mock still running?); pass { port: 0 } for a free one`, 'EADDRINUSE');
+      throw new MockError(
+        `the mock cannot listen on ${host}:${port}: the port is taken (another mock still running?); pass { port: 0 } for a free one`,
+        'EADDRINUSE',
+      );
     }
     throw error;
   }
   let child: ChildProcess | undefined;
   for (let tries = 1; !child; tries += 1) {
     try {
-      child = await startPrism(entry, options.spec ?? wireSpecPath(), host, prismPort, options.startTimeoutMs ?? 30_000);
+      child = await startPrism(
+        entry,
+        options.spec ?? wireSpecPath(),
+        host,
+        prismPort,
+        options.startTimeoutMs ?? 30_000,
+      );
     } catch (error) {
       if (tries < 3 && /EADDRINUSE/.test((error as Error).message)) {
         prismPort = await freePort(host);
@@ -154,7 +168,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   process.once('exit', onExit);
   if (!options.keepAlive) {
     // Nothing of the mock holds the event loop: a forgotten mock lets the process end, and Prism goes with it.
-    for (const handle of [child, child.stdin, child.stdout, child.stderr, proxy.server] as { unref?: () => void }[]) handle?.unref?.();
+    for (const handle of [child, child.stdin, child.stdout, child.stderr, proxy.server] as { unref?: () => void }[])
+      handle?.unref?.();
   }
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -172,14 +187,37 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 }
 
-async function startPrism(entry: string, spec: string, host: string, port: number, timeoutMs: number): Promise<ChildProcess> {
-  const child = spawn(nodeExecutable(), ['--import', `data:text/javascript,${encodeURIComponent(WATCHDOG)}`, entry, 'mock', spec, '-h', host, '-p', String(port)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+async function startPrism(
+  entry: string,
+  spec: string,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<ChildProcess> {
+  const child = spawn(
+    nodeExecutable(),
+    [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(WATCHDOG)}`,
+      entry,
+      'mock',
+      spec,
+      '-h',
+      host,
+      '-p',
+      String(port),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new MockError(`Prism did not listen within ${timeoutMs} ms:\n${output}`, 'PRISM_FAILED')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new MockError(`Prism did not listen within ${timeoutMs} ms:\n${output}`, 'PRISM_FAILED')),
+        timeoutMs,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (/Prism is listening/.test(output)) {
@@ -234,6 +272,9 @@ function stopChild(child: ChildProcess): Promise<void> {
  */
 export function mockUrl(): string {
   const url = process.env.ECPAY_MOCK_URL;
-  if (!url) throw new Error("no mock is running: add globalSetup: ['ecpay-einvoice/mock/vitest'] to your vitest config (or start one with startMock())");
+  if (!url)
+    throw new Error(
+      "no mock is running: add globalSetup: ['ecpay-einvoice/mock/vitest'] to your vitest config (or start one with startMock())",
+    );
   return url;
 }

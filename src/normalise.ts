@@ -11,14 +11,22 @@ const MAX_DEPTH = 16;
  * A plain copy of the payload: own enumerable fields, each read once (a getter cannot say one thing to the check
  * and another to the encoder), and only values JSON carries the way ECPay's PHP reads them.
  */
-function snapshot(value: unknown, path: (string | number)[], issues: ValidationIssue[], seen: Set<object>, into?: Record<string, unknown>): unknown {
+function snapshot(
+  value: unknown,
+  path: (string | number)[],
+  issues: ValidationIssue[],
+  seen: Set<object>,
+  into?: Record<string, unknown>,
+): unknown {
   const refuse = (rule: string, text: string) => {
     issues.push({ field: fieldName(path), rule, message: `${fieldName(path)}: ${text}` });
     return undefined;
   };
   switch (typeof value) {
     case 'string':
-      return value.isWellFormed() ? value : refuse('json', "contains a lone UTF-16 surrogate, which ECPay's JSON parser rejects");
+      return value.isWellFormed()
+        ? value
+        : refuse('json', "contains a lone UTF-16 surrogate, which ECPay's JSON parser rejects");
     case 'number':
       return Number.isFinite(value) ? value : refuse('json', `must be a finite number (got ${value})`);
     case 'boolean':
@@ -81,7 +89,8 @@ function normalise(schema: Schema | false | undefined, value: unknown, direction
   if (isRecord(value) && schema.properties) return normaliseObject(schema, value, direction);
   if (Array.isArray(value) && schema.items) return value.map((item) => normalise(schema.items, item, direction));
   // A single record where a list is declared is a list of one (lossless); only answers get this leniency.
-  if (direction === 'result' && isRecord(value) && typesOf(schema)[0] === 'array') return [normalise(schema.items, value, direction)];
+  if (direction === 'result' && isRecord(value) && typesOf(schema)[0] === 'array')
+    return [normalise(schema.items, value, direction)];
   return coerce(schema, value);
 }
 
@@ -92,7 +101,11 @@ const requiredOf = (schema: Schema) => {
   return set;
 };
 
-function normaliseObject(schema: Schema, value: Record<string, unknown>, direction: Direction): Record<string, unknown> {
+function normaliseObject(
+  schema: Schema,
+  value: Record<string, unknown>,
+  direction: Direction,
+): Record<string, unknown> {
   const properties = schema.properties!;
   let byLowerCase: Map<string, string> | undefined;
   const out: Record<string, unknown> = {};
@@ -144,7 +157,11 @@ export function preparePayload(
 ): { body: Record<string, unknown>; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   if (!isRecord(payload)) {
-    issues.push({ field: '(payload)', rule: 'object', message: '(payload): must be an object of the operation\'s fields' });
+    issues.push({
+      field: '(payload)',
+      rule: 'object',
+      message: "(payload): must be an object of the operation's fields",
+    });
     return { body: {}, issues };
   }
   // MerchantID first (the order ECPay's examples and the vectors use); a per-call MerchantID takes its place.
@@ -157,16 +174,21 @@ export function preparePayload(
 }
 
 /** An answer's Data in the declared types and spellings (nothing judged yet: RtnCode comes first). */
-export const normaliseResult = (schema: Schema, data: Record<string, unknown>) => normalise(schema, data, 'result') as Record<string, unknown>;
+export const normaliseResult = (schema: Schema, data: Record<string, unknown>) =>
+  normalise(schema, data, 'result') as Record<string, unknown>;
 
 /**
  * Checks a normalised successful result. `problems` break the declared types or presence (the result would lie
  * about its type); `warnings` are values outside the documented lengths, enums or formats.
  */
-export function checkResult(schema: Schema, result: Record<string, unknown>): { problems: ValidationIssue[]; warnings: ValidationIssue[] } {
+export function checkResult(
+  schema: Schema,
+  result: Record<string, unknown>,
+): { problems: ValidationIssue[]; warnings: ValidationIssue[] } {
   const problems: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
-  for (const finding of check(schema, result, 'the result')) (HARD_RESULT_KEYWORDS.has(finding.keyword) ? problems : warnings).push(toIssue(finding));
+  for (const finding of check(schema, result, 'the result'))
+    (HARD_RESULT_KEYWORDS.has(finding.keyword) ? problems : warnings).push(toIssue(finding));
   return { problems, warnings };
 }
 

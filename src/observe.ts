@@ -35,7 +35,11 @@ export interface EinvoiceInterceptors {
 }
 
 /** Registers the user's interceptors on the client's own hey-api client (one per createEinvoiceClient). */
-export function installInterceptors(heyApi: Client, interceptors: EinvoiceInterceptors | undefined, operationOf: (path: string) => string): void {
+export function installInterceptors(
+  heyApi: Client,
+  interceptors: EinvoiceInterceptors | undefined,
+  operationOf: (path: string) => string,
+): void {
   const { request, response } = interceptors ?? {};
   // The options' url is the operation's path as the SDK gave it (/B2CInvoice/Issue), whatever the base URL.
   const infoOf = (options: { url: string }): InterceptorInfo => ({ operation: operationOf(options.url) });
@@ -47,7 +51,10 @@ export function installInterceptors(heyApi: Client, interceptors: EinvoiceInterc
         replaced = await request(req, info);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new EcpayError(`your request interceptor threw (${reason}); nothing was sent`, { operation: info.operation, cause: error });
+        throw new EcpayError(`your request interceptor threw (${reason}); nothing was sent`, {
+          operation: info.operation,
+          cause: error,
+        });
       }
       return replaced instanceof Request ? replaced : req;
     });
@@ -78,10 +85,15 @@ export function debugHook(hook: ((event: DebugEvent) => void) | undefined): ((ev
 export function debugFromEnvironment(): boolean {
   try {
     // Deno would stop and ask a person at a terminal for the permission to read it: ask Deno quietly instead.
-    const deno = (globalThis as { Deno?: { permissions?: { querySync?: (d: { name: string; variable: string }) => { state: string } } } }).Deno;
+    const deno = (
+      globalThis as {
+        Deno?: { permissions?: { querySync?: (d: { name: string; variable: string }) => { state: string } } };
+      }
+    ).Deno;
     const state = deno?.permissions?.querySync?.({ name: 'env', variable: 'ECPAY_EINVOICE_DEBUG' }).state;
     if (state !== undefined && state !== 'granted') return false;
-    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ECPAY_EINVOICE_DEBUG;
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+      ?.ECPAY_EINVOICE_DEBUG;
     return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
   } catch {
     return false;

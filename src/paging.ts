@@ -13,7 +13,10 @@ export interface PagedOperation<P, R, Item> extends Operation<P, R> {
 type Call = (payload: unknown, options?: CallOptions) => Promise<unknown>;
 
 export function pagesOf(paging: NonNullable<OperationSpec['paging']>, call: Call) {
-  return async function* pages(payload: unknown, options?: CallOptions): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  return async function* pages(
+    payload: unknown,
+    options?: CallOptions,
+  ): AsyncGenerator<Record<string, unknown>, void, undefined> {
     const query = { ...(payload as Record<string, unknown>) };
     const size = Number(query[paging.size]);
     for (let page = Number(query[paging.page] ?? 1); ; page += 1) {

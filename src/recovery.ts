@@ -27,7 +27,12 @@ export interface RecoveryHint {
 }
 
 const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), obj);
+  dotted
+    .split('.')
+    .reduce<unknown>(
+      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
+      obj,
+    );
 
 export function recoveryHint(spec: RecoverySpec, body: Record<string, unknown>): RecoveryHint {
   if (!spec.operation || !spec.method) return { note: spec.note };
@@ -42,6 +47,10 @@ export function recoveryHint(spec: RecoverySpec, body: Record<string, unknown>):
 
 /** The sentences an outcome-unknown error of a mutation ends with. */
 export function recoveryAdvice(hint: RecoveryHint | undefined): string {
-  const how = !hint ? ' Query its state first.' : hint.call ? ` Find out with einvoice.${hint.call}(${JSON.stringify(hint.payload)}): ${hint.note}` : ` ${hint.note}`;
+  const how = !hint
+    ? ' Query its state first.'
+    : hint.call
+      ? ` Find out with einvoice.${hint.call}(${JSON.stringify(hint.payload)}): ${hint.note}`
+      : ` ${hint.note}`;
   return ` The request may have reached ECPay, so its outcome is unknown: do not send it again blindly.${how}`;
 }

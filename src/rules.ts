@@ -33,7 +33,9 @@ function splitArray(path: string): [string, string] | undefined {
 
 function get(obj: unknown, dotted: string): unknown {
   if (!dotted.includes('.')) return obj !== null && typeof obj === 'object' ? (obj as Value)[dotted] : undefined;
-  return dotted.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Value)[key] : undefined), obj);
+  return dotted
+    .split('.')
+    .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Value)[key] : undefined), obj);
 }
 
 /** The term's value, or undefined when a field it needs is missing or not a number. */
@@ -41,7 +43,11 @@ function evaluate(term: Term, obj: Value, index: number | undefined): number | u
   if (typeof term === 'number') return term;
   if (typeof term === 'string') {
     const split = splitArray(term);
-    const value = split ? (index === undefined ? undefined : get((get(obj, split[0]) as unknown[] | undefined)?.[index], split[1])) : get(obj, term);
+    const value = split
+      ? index === undefined
+        ? undefined
+        : get((get(obj, split[0]) as unknown[] | undefined)?.[index], split[1])
+      : get(obj, term);
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   }
   if ('round' in term) {
@@ -66,9 +72,13 @@ function elements(path: string, obj: Value): (number | undefined)[] {
 /** How a term reads in a message; inside a per-item rule, the item's own fields go without their array prefix. */
 export function describeTerm(term: Term, itemPrefix?: string): string {
   if (typeof term === 'number') return String(term);
-  if (typeof term === 'string') return itemPrefix && term.startsWith(`${itemPrefix}[].`) ? term.slice(itemPrefix.length + 3) : term;
+  if (typeof term === 'string')
+    return itemPrefix && term.startsWith(`${itemPrefix}[].`) ? term.slice(itemPrefix.length + 3) : term;
   if ('round' in term) return `round(${describeTerm(term.round, itemPrefix)})`;
-  if ('sum' in term) return typeof term.sum === 'string' ? `the sum of ${term.sum}` : term.sum.map((t) => describeTerm(t, itemPrefix)).join(' + ');
+  if ('sum' in term)
+    return typeof term.sum === 'string'
+      ? `the sum of ${term.sum}`
+      : term.sum.map((t) => describeTerm(t, itemPrefix)).join(' + ');
   return term.product.map((t) => describeTerm(t, itemPrefix)).join(' × ');
 }
 
@@ -87,12 +97,21 @@ export function checkRule(rule: Rule, obj: Value, path: readonly (string | numbe
       if (v === undefined) return;
       const first = seen.get(v);
       if (first === undefined) seen.set(v, i);
-      else out.push({ path: [...path, split[0], i, ...split[1].split('.')], rule: 'unique', text: `must be unique among ${rule.unique} (${JSON.stringify(v)} is also at ${split[0]}[${first}])` });
+      else
+        out.push({
+          path: [...path, split[0], i, ...split[1].split('.')],
+          rule: 'unique',
+          text: `must be unique among ${rule.unique} (${JSON.stringify(v)} is also at ${split[0]}[${first}])`,
+        });
     });
     return out;
   }
   const split = splitArray(rule.field);
-  const indices = split ? (Array.isArray(get(obj, split[0])) ? (get(obj, split[0]) as unknown[]).map((_, i) => i) : []) : [undefined];
+  const indices = split
+    ? Array.isArray(get(obj, split[0]))
+      ? (get(obj, split[0]) as unknown[]).map((_, i) => i)
+      : []
+    : [undefined];
   const tolerance = rule.tolerance ?? 0;
   const out: RuleBreach[] = [];
   for (const index of indices) {
@@ -102,7 +121,11 @@ export function checkRule(rule: Rule, obj: Value, path: readonly (string | numbe
     const where = split ? [...path, split[0], index!, ...split[1].split('.')] : [...path, ...rule.field.split('.')];
     const described = describeTerm(rule.equals, split?.[0]);
     const how = tolerance ? `must be within ${tolerance} of ${described}` : `must equal ${described}`;
-    out.push({ path: where, rule: tolerance ? `within ${tolerance} of ${described}` : `equals ${described}`, text: `${how} = ${num(expected)} (got ${num(actual)})` });
+    out.push({
+      path: where,
+      rule: tolerance ? `within ${tolerance} of ${described}` : `equals ${described}`,
+      text: `${how} = ${num(expected)} (got ${num(actual)})`,
+    });
   }
   return out;
 }
@@ -115,7 +138,7 @@ export function rulePaths(rule: Rule): string[] {
     if (typeof t === 'string') out.push(t);
     else if (typeof t === 'object') {
       if ('round' in t) walk(t.round);
-      else if ('sum' in t) (typeof t.sum === 'string' ? out.push(t.sum) : t.sum.forEach(walk));
+      else if ('sum' in t) typeof t.sum === 'string' ? out.push(t.sum) : t.sum.forEach(walk);
       else t.product.forEach(walk);
     }
   };

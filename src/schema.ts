@@ -51,12 +51,32 @@ export const DOC_KEYWORDS = [
 /** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */
 export const REQUEST_KEYWORDS = [
   ...DOC_KEYWORDS,
-  'type', 'enum', 'const', 'default',
-  'minLength', 'maxLength', 'pattern', 'format',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'x-ecpay-decimals',
-  'items', 'minItems', 'maxItems',
-  'properties', 'required', 'additionalProperties', 'dependentRequired',
-  'allOf', 'anyOf', 'if', 'then', 'else', 'x-ecpay-rules',
+  'type',
+  'enum',
+  'const',
+  'default',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'x-ecpay-decimals',
+  'items',
+  'minItems',
+  'maxItems',
+  'properties',
+  'required',
+  'additionalProperties',
+  'dependentRequired',
+  'allOf',
+  'anyOf',
+  'if',
+  'then',
+  'else',
+  'x-ecpay-rules',
 ] as const;
 
 /**
@@ -66,9 +86,19 @@ export const REQUEST_KEYWORDS = [
  */
 export const RESULT_KEYWORDS = [
   ...DOC_KEYWORDS,
-  'type', 'enum', 'const', 'default',
-  'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum',
-  'items', 'properties', 'required',
+  'type',
+  'enum',
+  'const',
+  'default',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'items',
+  'properties',
+  'required',
 ] as const;
 
 /** The only keywords a condition (`if`, a rule's `when`) may use, so that every condition can be said in words. */
@@ -140,7 +170,8 @@ export function typeMatches(types: readonly JsonType[], value: unknown): boolean
   return false;
 }
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * A value as a message quotes it: JSON, cut short, with the characters JSON leaves raw but a log line should not
@@ -153,7 +184,11 @@ export function quote(value: unknown): string {
     text = JSON.stringify(value) ?? String(value);
   } catch {
     // Too deep for JSON.stringify (String() of a deep array overflows too), or a value JSON cannot show.
-    text = Array.isArray(value) ? '[a list too deep to show]' : value !== null && typeof value === 'object' ? '{an object too deep to show}' : typeof value;
+    text = Array.isArray(value)
+      ? '[a list too deep to show]'
+      : value !== null && typeof value === 'object'
+        ? '{an object too deep to show}'
+        : typeof value;
   }
   // eslint-disable-next-line no-control-regex
   text = text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

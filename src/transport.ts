@@ -42,7 +42,14 @@ export interface RetryPolicy {
  * TransCode): the hook is never handed Data, the payload or the keys, so there is nothing to redact.
  */
 export type DebugEvent =
-  | { type: 'attempt'; operation: string; attempt: number; url: string; rqHeader: Record<string, unknown>; merchantId: string }
+  | {
+      type: 'attempt';
+      operation: string;
+      attempt: number;
+      url: string;
+      rqHeader: Record<string, unknown>;
+      merchantId: string;
+    }
   | { type: 'answer'; operation: string; attempt: number; status: number; durationMs: number }
   | { type: 'retry'; operation: string; attempt: number; delayMs: number; error: string }
   /** ECPay answered for another MerchantID than the one that asked; the Data decrypted with this merchant's key. */
@@ -107,14 +114,21 @@ export class Exchange {
       if (!failure) return this.reply!;
       const delay = this.retryDelay(failure);
       if (delay === undefined) throw failure.error;
-      this.emit({ type: 'retry', operation: this.op.operationId, attempt: this.attempts, delayMs: delay, error: `${failure.error.name}: ${failure.error.message}` });
+      this.emit({
+        type: 'retry',
+        operation: this.op.operationId,
+        attempt: this.attempts,
+        delayMs: delay,
+        error: `${failure.error.name}: ${failure.error.message}`,
+      });
       await wait(delay, this.options.signal, this.context(failure.error.outcomeUnknown));
     }
   };
 
   private async attempt(url: string, headers: Readonly<Record<string, string>>): Promise<Failure | undefined> {
     const { signal } = this.options;
-    if (signal?.aborted) throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
+    if (signal?.aborted)
+      throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
     const limiter = this.config.limiters?.get(this.op.operationId);
     if (limiter) await limiter.take(signal, this.context(false));
     const timestamp = Math.floor(this.config.now() / 1000);
@@ -124,23 +138,50 @@ export class Exchange {
     const started = this.config.debug ? performance.now() : 0;
     if (this.config.debug) {
       this.emit({
-        type: 'attempt', operation: this.op.operationId, attempt: this.attempts, url, merchantId: this.call.merchantId,
-        rqHeader: { Timestamp: timestamp, Revision: this.call.revision, ...(this.call.rqId ? { RqID: this.call.rqId } : {}) },
+        type: 'attempt',
+        operation: this.op.operationId,
+        attempt: this.attempts,
+        url,
+        merchantId: this.call.merchantId,
+        rqHeader: {
+          Timestamp: timestamp,
+          Revision: this.call.revision,
+          ...(this.call.rqId ? { RqID: this.call.rqId } : {}),
+        },
       });
     }
     let response: Response;
     let bytes: Uint8Array;
     try {
-      ({ response, bytes } = await attempt(this.config.fetch, url, { headers, body }, { timeoutMs, maxResponseBytes: this.config.maxResponseBytes, slots: this.config.slots }, signal));
+      ({ response, bytes } = await attempt(
+        this.config.fetch,
+        url,
+        { headers, body },
+        { timeoutMs, maxResponseBytes: this.config.maxResponseBytes, slots: this.config.slots },
+        signal,
+      ));
     } catch (error) {
       if (!(error instanceof AttemptError)) throw error;
       return this.failed(error.failure, timeoutMs, url);
     }
-    if (this.config.debug) this.emit({ type: 'answer', operation: this.op.operationId, attempt: this.attempts, status: response.status, durationMs: performance.now() - started });
+    if (this.config.debug)
+      this.emit({
+        type: 'answer',
+        operation: this.op.operationId,
+        attempt: this.attempts,
+        status: response.status,
+        durationMs: performance.now() - started,
+      });
     if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
       // A document operation's success is the file itself; a failure still comes as an envelope.
-      const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
-      const file = { contentType: response.headers.get('content-type') ?? 'application/pdf', bytes, ...(fileName ? { fileName: safeDecode(fileName) } : {}) };
+      const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(
+        response.headers.get('content-disposition') ?? '',
+      )?.[1];
+      const file = {
+        contentType: response.headers.get('content-type') ?? 'application/pdf',
+        bytes,
+        ...(fileName ? { fileName: safeDecode(fileName) } : {}),
+      };
       this.answer = { envelope: { TransCode: 1 }, result: file, warnings: [] };
       this.reply = answeredResponse(response, bytes);
       return undefined;
@@ -148,17 +189,37 @@ export class Exchange {
     if (!response.ok) return this.httpFailure(response, bytes, timestamp);
     const nowSeconds = this.secondsAfterSending(timestamp);
     const context = this.context(false);
-    const { envelope, data, wellFormed } = openEnvelope(this.config.aes, utf8.decode(bytes), nowSeconds, context, this.op.answer);
+    const { envelope, data, wellFormed } = openEnvelope(
+      this.config.aes,
+      utf8.decode(bytes),
+      nowSeconds,
+      context,
+      this.op.answer,
+    );
     if (envelope.MerchantID !== undefined && envelope.MerchantID !== this.call.merchantId) {
       // Data that decrypts with this merchant's key is this merchant's answer: shown, not refused (README).
-      this.emit({ type: 'merchant-differs', operation: this.op.operationId, sent: this.call.merchantId, answered: envelope.MerchantID });
+      this.emit({
+        type: 'merchant-differs',
+        operation: this.op.operationId,
+        sent: this.call.merchantId,
+        answered: envelope.MerchantID,
+      });
     }
     const { result, warnings } = judgeResult(this.op, data, this.body, envelope, context, nowSeconds);
     if (!wellFormed) {
-      warnings.push({ field: '(answer)', rule: 'utf-8', message: "(answer): ECPay's Data is not valid UTF-8; the bytes that were not are shown as U+FFFD" });
+      warnings.push({
+        field: '(answer)',
+        rule: 'utf-8',
+        message: "(answer): ECPay's Data is not valid UTF-8; the bytes that were not are shown as U+FFFD",
+      });
     }
     this.answer = { envelope, result, warnings };
-    if (warnings.length) this.emit({ type: 'result-warnings', operation: this.op.operationId, warnings: warnings.map(({ field, rule }) => ({ field, rule })) });
+    if (warnings.length)
+      this.emit({
+        type: 'result-warnings',
+        operation: this.op.operationId,
+        warnings: warnings.map(({ field, rule }) => ({ field, rule })),
+      });
     this.reply = answeredResponse(response, bytes);
     return undefined;
   }
@@ -167,9 +228,15 @@ export class Exchange {
   private failed(failure: AttemptFailure, timeoutMs: number, url: string): Failure {
     switch (failure.kind) {
       case 'aborted':
-        throw new EcpayAbortError(failure.sent ? 'cancelled by the caller' : 'cancelled by the caller before sending', this.context(failure.sent, failure.cause));
+        throw new EcpayAbortError(
+          failure.sent ? 'cancelled by the caller' : 'cancelled by the caller before sending',
+          this.context(failure.sent, failure.cause),
+        );
       case 'timeout':
-        return { error: new EcpayTimeoutError(`no complete answer within ${timeoutMs} ms`, this.context(true, failure.cause)), retryable: true };
+        return {
+          error: new EcpayTimeoutError(`no complete answer within ${timeoutMs} ms`, this.context(true, failure.cause)),
+          retryable: true,
+        };
       case 'too-large': {
         const message = `the answer (HTTP ${failure.status}) is larger than maxResponseBytes (${failure.bytes} bytes); reading stopped`;
         return { error: new EcpayResponseError(message, this.context(true)), retryable: false };
@@ -179,7 +246,13 @@ export class Exchange {
           ? `could not resolve ${hostOf(url)}: ${failure.code}`
           : (failure.code ?? (failure.cause instanceof Error ? failure.cause.message : String(failure.cause)));
         const where = failure.sent ? '' : '; the request never left this machine';
-        return { error: new EcpayConnectionError(`connection failed (${reason})${where}`, this.context(failure.sent, failure.cause)), retryable: true };
+        return {
+          error: new EcpayConnectionError(
+            `connection failed (${reason})${where}`,
+            this.context(failure.sent, failure.cause),
+          ),
+          retryable: true,
+        };
       }
     }
   }
@@ -188,7 +261,13 @@ export class Exchange {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.secondsAfterSending(sentAt) * 1000);
     const rateLimited = response.status === 403 || response.status === 429;
     const redirect = response.status >= 300 && response.status < 400;
-    const error = new EcpayHttpError(response.status, utf8.decode(bytes), retryAfter, this.context(!rateLimited), redirect ? redirectHost(response) : undefined);
+    const error = new EcpayHttpError(
+      response.status,
+      utf8.decode(bytes),
+      retryAfter,
+      this.context(!rateLimited),
+      redirect ? redirectHost(response) : undefined,
+    );
     const retryable = !redirect && (rateLimited || response.status >= 500 || response.status === 408);
     return { error, retryable, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) };
   }
@@ -218,20 +297,27 @@ export class Exchange {
     }
   }
 
-/** How long to wait before the next attempt, or undefined when this failure must be thrown. */
+  /** How long to wait before the next attempt, or undefined when this failure must be thrown. */
   private retryDelay(failure: Failure): number | undefined {
     const { maxRetries, baseDelayMs, maxDelayMs } = this.config.retry;
     if (!failure.retryable || this.attempts > maxRetries) return undefined;
     // An operation that is not safe to repeat is re-sent only when the connection never opened: nothing reached
     // ECPay. Once a request may have been received (timeout, reset, any HTTP answer) it is not sent again.
     if (!this.retrySafe && (failure.error.outcomeUnknown || failure.error instanceof EcpayHttpError)) return undefined;
-    if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= maxDelayMs ? failure.retryAfterMs : undefined;
+    if (failure.retryAfterMs !== undefined)
+      return failure.retryAfterMs <= maxDelayMs ? failure.retryAfterMs : undefined;
     const exp = Math.min(maxDelayMs, baseDelayMs * 2 ** (this.attempts - 1));
     return exp / 2 + (exp / 2) * this.config.random();
   }
 
   private context(outcomeUnknown: boolean, cause?: unknown): ErrorContext {
-    const context: ErrorContext = { operation: this.op.operationId, outcomeUnknown, safeToRepeat: this.retrySafe, attempts: this.attempts, cause };
+    const context: ErrorContext = {
+      operation: this.op.operationId,
+      outcomeUnknown,
+      safeToRepeat: this.retrySafe,
+      attempts: this.attempts,
+      cause,
+    };
     if (this.call.rqId) context.rqId = this.call.rqId;
     // Errors raised later from this context (an unreadable answer) may turn it into an unknown outcome.
     if (!this.retrySafe && this.op.recovery) context.recovery = recoveryHint(this.op.recovery, this.body);
@@ -275,7 +361,10 @@ function hostOf(url: string): string {
 }
 
 /** The headers of the generated client's Request (lower-case names) without Content-Type, which the envelope sets. */
-function requestHeaders(input: RequestInfo | URL, fallback: Record<string, string> | undefined): Record<string, string> {
+function requestHeaders(
+  input: RequestInfo | URL,
+  fallback: Record<string, string> | undefined,
+): Record<string, string> {
   if (typeof Request === 'undefined' || !(input instanceof Request)) return { ...fallback };
   const out: Record<string, string> = {};
   input.headers.forEach((value, name) => {

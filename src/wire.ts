@@ -26,8 +26,19 @@ export class AttemptError extends Error {
 
 // Failures that prove the request never left this machine or never reached a server: nothing can have happened.
 const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH',
-  'EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'EADDRINUSE', 'ENOBUFS', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EMFILE',
+  'ENFILE',
+  'EADDRNOTAVAIL',
+  'EADDRINUSE',
+  'ENOBUFS',
+  'ERR_INVALID_URL',
+  'UND_ERR_INVALID_ARG',
 ]);
 
 /** How much of a non-2xx answer is read, for the error's excerpt. */
@@ -156,10 +167,12 @@ export class Slots {
     await new Promise<void>((resolve, reject) => {
       const cancelled = () => new AttemptError({ kind: 'aborted', cause: signal!.reason, sent: false });
       if (signal?.aborted) return reject(cancelled());
-      const stop = signal ? onAbort(signal, () => {
-        this.queue.splice(this.queue.indexOf(turn), 1);
-        reject(cancelled());
-      }) : undefined;
+      const stop = signal
+        ? onAbort(signal, () => {
+            this.queue.splice(this.queue.indexOf(turn), 1);
+            reject(cancelled());
+          })
+        : undefined;
       const turn = () => {
         stop?.();
         resolve();
@@ -175,7 +188,8 @@ export class Slots {
       if (released) return;
       released = true;
       const next = this.queue.shift();
-      if (next) next(); // the slot passes straight to the next in line
+      if (next)
+        next(); // the slot passes straight to the next in line
       else this.free += 1;
     };
   }

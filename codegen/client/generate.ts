@@ -8,7 +8,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project } from 'ts-morph';
 import { parse } from 'yaml';
-import { operationFacts, renderBarrel, renderIndex, renderOperation, renderProducts, renderPublicTypes } from './registry.ts';
+import {
+  operationFacts,
+  renderBarrel,
+  renderIndex,
+  renderOperation,
+  renderProducts,
+  renderPublicTypes,
+} from './registry.ts';
 import { renderOperationTable, replaceOperationTable } from './readme.ts';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +34,9 @@ export async function generate(specDir: string, outDir: string, readme: string):
   } as Parameters<typeof createClient>[0]);
 
   const project = new Project({ skipAddingFilesFromTsConfig: true });
-  const exported = (file: string) => [...project.addSourceFileAtPath(join(heyApiDir, file)).getExportedDeclarations().keys()];
+  const exported = (file: string) => [
+    ...project.addSourceFileAtPath(join(heyApiDir, file)).getExportedDeclarations().keys(),
+  ];
   const unified = parse(readFileSync(join(specDir, 'openapi.yaml'), 'utf8'));
   const ops = operationFacts(unified, { sdk: exported('sdk.gen.ts'), types: exported('types.gen.ts') });
   mkdirSync(join(outDir, 'operations'), { recursive: true });
@@ -45,6 +54,9 @@ export async function generate(specDir: string, outDir: string, readme: string):
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const readmePath = join(root, 'README.md');
-  writeFileSync(readmePath, await generate(join(root, 'spec'), join(root, 'generated'), readFileSync(readmePath, 'utf8')));
-  console.log('generated/ and the README\'s operation table are up to date with spec/');
+  writeFileSync(
+    readmePath,
+    await generate(join(root, 'spec'), join(root, 'generated'), readFileSync(readmePath, 'utf8')),
+  );
+  console.log("generated/ and the README's operation table are up to date with spec/");
 }

@@ -14,14 +14,25 @@ export function renderOperationTable(ops: OperationFacts[]): string {
   const lines: string[] = [];
   for (const product of [...new Set(ops.map((o) => o.product))].sort().reverse()) {
     const list = ops.filter((o) => o.product === product);
-    lines.push(`**${product}** (${list.length})`, '', '| call | what it does | success RtnCode (what it means) | retried automatically | outcome unknown: find out with |', '|---|---|---|---|---|');
+    lines.push(
+      `**${product}** (${list.length})`,
+      '',
+      '| call | what it does | success RtnCode (what it means) | retried automatically | outcome unknown: find out with |',
+      '|---|---|---|---|---|',
+    );
     for (const o of list) {
-      const recovery = o.recovery?.operation ? `\`${String(o.recovery.method)}\`` : o.retry.safe ? '' : "the error's note";
+      const recovery = o.recovery?.operation
+        ? `\`${String(o.recovery.method)}\``
+        : o.retry.safe
+          ? ''
+          : "the error's note";
       const outcomes = o.extras.outcomes as { outcome: string }[] | undefined;
       const success = `${o.successCodes.join(', ')}${outcomes ? ` (\`outcome\`: ${outcomes.map((x) => x.outcome).join(', ')})` : ''}${o.extras.answer === 'pdf' ? ' (the PDF itself)' : ''}`;
       const modes = o.extras.modes as string[] | undefined;
       const only = modes && modes.length === 1 ? ` (${modes[0]} mode only)` : '';
-      lines.push(`| \`${o.product.toLowerCase()}.${o.method}\` | ${o.summary}${only} | ${success} | ${retried(o)} | ${recovery} |`);
+      lines.push(
+        `| \`${o.product.toLowerCase()}.${o.method}\` | ${o.summary}${only} | ${success} | ${retried(o)} | ${recovery} |`,
+      );
     }
     lines.push('');
   }

@@ -19,7 +19,14 @@ export interface OperationFacts {
   successCodes: number[];
   retry: { safe: boolean; safeWhen?: { field: string; in: string[] } };
   recovery?: JsonObject;
-  callbacks: { name: string; operation: string; schema: Json; checkMacValue: string; reply: string; typeName: string }[];
+  callbacks: {
+    name: string;
+    operation: string;
+    schema: Json;
+    checkMacValue: string;
+    reply: string;
+    typeName: string;
+  }[];
   /** Spec facts the runtime reads as they are: outcomes, paging, answer, modes. */
   extras: JsonObject;
   request: Json;
@@ -54,7 +61,12 @@ export function compact(schema: Json): Json {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DOC.has(key)) continue;
-    out[key] = key === 'enum' || key === 'const' || key === 'default' ? value : key === 'properties' ? mapValues(value as JsonObject) : compact(value);
+    out[key] =
+      key === 'enum' || key === 'const' || key === 'default'
+        ? value
+        : key === 'properties'
+          ? mapValues(value as JsonObject)
+          : compact(value);
   }
   return out;
 }
@@ -65,7 +77,8 @@ export function operationFacts(unified: JsonObject, generated: GeneratedNames): 
   // A recovery names its query by operationId; the runtime needs the query's facade call too.
   for (const o of facts) {
     const target = facts.find((t) => t.operationId === o.recovery?.operation);
-    if (o.recovery && target) o.recovery = { ...o.recovery, method: `${target.product.toLowerCase()}.${target.method}` };
+    if (o.recovery && target)
+      o.recovery = { ...o.recovery, method: `${target.product.toLowerCase()}.${target.method}` };
   }
   return facts;
 }
@@ -86,7 +99,8 @@ function collectFacts(unified: JsonObject, generated: GeneratedNames): Operation
         operationId,
         product,
         // b2cTriggerIssue -> triggerIssue: the product is already the facade's namespace.
-        method: operationId.slice(product.length, product.length + 1).toLowerCase() + operationId.slice(product.length + 1),
+        method:
+          operationId.slice(product.length, product.length + 1).toLowerCase() + operationId.slice(product.length + 1),
         path: paths[i]!,
         summary: String(op.summary ?? ''),
         successCodes: op['x-ecpay-success-codes'] as number[],
@@ -97,13 +111,26 @@ function collectFacts(unified: JsonObject, generated: GeneratedNames): Operation
         extras: Object.fromEntries(
           (['outcomes', 'paging', 'answer', 'modes', 'rate-limit', 'records-date', 'echo'] as const)
             .filter((key) => op[`x-ecpay-${key}`] !== undefined)
-            .map((key): [string, Json] => [key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), key === 'outcomes' ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! })) : op[`x-ecpay-${key}`]!]),
+            .map((key): [string, Json] => [
+              key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+              key === 'outcomes'
+                ? (op['x-ecpay-outcomes'] as JsonObject[]).map((o) => ({ outcome: o.outcome!, when: o.when! }))
+                : op[`x-ecpay-${key}`]!,
+            ]),
         ),
         callbacks: Object.entries((op.callbacks ?? {}) as JsonObject).map(([name, expressions]) => {
           const post = Object.values(expressions as JsonObject)[0] as JsonObject;
           const item = post.post as JsonObject;
-          const schemaName = refName((((item.requestBody as JsonObject).content as JsonObject)['application/x-www-form-urlencoded'] as JsonObject).schema);
-          const ok = (((item.responses as JsonObject)['200'] as JsonObject).content as JsonObject)['text/plain'] as JsonObject;
+          const schemaName = refName(
+            (
+              ((item.requestBody as JsonObject).content as JsonObject)[
+                'application/x-www-form-urlencoded'
+              ] as JsonObject
+            ).schema,
+          );
+          const ok = (((item.responses as JsonObject)['200'] as JsonObject).content as JsonObject)[
+            'text/plain'
+          ] as JsonObject;
           return {
             name,
             operation: operationId,
@@ -136,14 +163,45 @@ const resultTypeOf = (o: OperationFacts) => (o.extras.answer === 'pdf' ? 'PdfFil
  */
 export function renderOperation(o: OperationFacts): string {
   const file = project().createSourceFile(`${o.operationId}.gen.ts`, '');
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/operation.ts', namedImports: ['OperationSpec'] });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: '../../src/operation.ts',
+    namedImports: ['OperationSpec'],
+  });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/schema.ts', namedImports: ['Schema'] });
-  if (o.callbacks.length) file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/callbacks.ts', namedImports: ['CallbackSpec'] });
-  if (o.extras.answer === 'pdf') file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/transport.ts', namedImports: ['PdfFile'] });
+  if (o.callbacks.length)
+    file.addImportDeclaration({
+      isTypeOnly: true,
+      moduleSpecifier: '../../src/callbacks.ts',
+      namedImports: ['CallbackSpec'],
+    });
+  if (o.extras.answer === 'pdf')
+    file.addImportDeclaration({
+      isTypeOnly: true,
+      moduleSpecifier: '../../src/transport.ts',
+      namedImports: ['PdfFile'],
+    });
   file.addImportDeclaration({ moduleSpecifier: '../hey-api/sdk.gen.ts', namedImports: [`${o.sdkFunction} as call`] });
-  const types = [...new Set([o.payloadType, ...(o.extras.answer === 'pdf' ? [] : [o.resultType]), ...o.callbacks.map((c) => c.typeName)])];
+  const types = [
+    ...new Set([
+      o.payloadType,
+      ...(o.extras.answer === 'pdf' ? [] : [o.resultType]),
+      ...o.callbacks.map((c) => c.typeName),
+    ]),
+  ];
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../hey-api/types.gen.ts', namedImports: types });
-  const { sdkFunction: _f, payloadType: _p, resultType: _r, summary, recovery, callbacks, extras, request, result, ...data } = o;
+  const {
+    sdkFunction: _f,
+    payloadType: _p,
+    resultType: _r,
+    summary,
+    recovery,
+    callbacks,
+    extras,
+    request,
+    result,
+    ...data
+  } = o;
 
   for (const cb of callbacks) {
     const { typeName, schema, ...fields } = cb;
@@ -151,12 +209,16 @@ export function renderOperation(o: OperationFacts): string {
     file.addVariableStatement({
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: [`The form ECPay POSTs to the URL in the ${o.operationId} request's field: core.readCallback(${cb.name}, body).`],
-      declarations: [{
-        name: cb.name,
-        type: `CallbackSpec<${typeName}>`,
-        initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\n}`,
-      }],
+      docs: [
+        `The form ECPay POSTs to the URL in the ${o.operationId} request's field: core.readCallback(${cb.name}, body).`,
+      ],
+      declarations: [
+        {
+          name: cb.name,
+          type: `CallbackSpec<${typeName}>`,
+          initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\n}`,
+        },
+      ],
     });
   }
   const spec = { ...data, ...extras, ...(recovery ? { recovery } : {}) };
@@ -172,7 +234,13 @@ export function renderOperation(o: OperationFacts): string {
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [`${summary}\n\nPOST ${o.path}: what the runtime needs to call it, from spec/openapi.yaml.`],
-    declarations: [{ name: o.operationId, type: `OperationSpec<${o.payloadType}, ${resultTypeOf(o)}>`, initializer: `{\n${members.join('\n')}\n}` }],
+    declarations: [
+      {
+        name: o.operationId,
+        type: `OperationSpec<${o.payloadType}, ${resultTypeOf(o)}>`,
+        initializer: `{\n${members.join('\n')}\n}`,
+      },
+    ],
   });
   file.formatText({ indentSize: 2 });
   return REGISTRY_HEADER + file.getFullText();
@@ -180,14 +248,19 @@ export function renderOperation(o: OperationFacts): string {
 
 /** generated/operations/index.gen.ts: every operation and callback spec, for `import { b2cIssue } from 'ecpay-einvoice'`. */
 export function renderBarrel(ops: OperationFacts[]): string {
-  const lines = ops.map((o) => `export { ${[o.operationId, ...o.callbacks.map((c) => c.name)].join(', ')} } from './${o.operationId}.gen.ts';`);
+  const lines = ops.map(
+    (o) =>
+      `export { ${[o.operationId, ...o.callbacks.map((c) => c.name)].join(', ')} } from './${o.operationId}.gen.ts';`,
+  );
   return `${REGISTRY_HEADER}${lines.join('\n')}\n`;
 }
 
 /** generated/products.gen.ts: per-product envelope facts, apart so that one operation does not pull in the others. */
 export function renderProducts(unified: JsonObject): string {
   const products = unified['x-ecpay-products'] as Record<string, JsonObject>;
-  const facts = Object.fromEntries(Object.entries(products).map(([name, p]) => [name, { revision: p.revision, sendsRqID: p.sendsRqID }]));
+  const facts = Object.fromEntries(
+    Object.entries(products).map(([name, p]) => [name, { revision: p.revision, sendsRqID: p.sendsRqID }]),
+  );
   return `${REGISTRY_HEADER}\n/** Per-product envelope facts (spec root, x-ecpay-products). */\nexport const products = ${json(facts)} as const;\n`;
 }
 
@@ -202,10 +275,25 @@ function retryDoc(o: OperationFacts): string {
 /** generated/operations.gen.ts: every operation by operationId, the product facts, and the typed facade. */
 export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string {
   const file = project().createSourceFile('operations.gen.ts', '');
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/operation.ts', namedImports: ['Operation', 'OperationSpec'] });
-  file.addImportDeclaration({ moduleSpecifier: './operations/index.gen.ts', namedImports: ops.map((o) => o.operationId) });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/callbacks.ts', namedImports: ['CallbackBody', 'CallbackNotice'] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/paging.ts', namedImports: ['PagedOperation'] });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: '../src/operation.ts',
+    namedImports: ['Operation', 'OperationSpec'],
+  });
+  file.addImportDeclaration({
+    moduleSpecifier: './operations/index.gen.ts',
+    namedImports: ops.map((o) => o.operationId),
+  });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: '../src/callbacks.ts',
+    namedImports: ['CallbackBody', 'CallbackNotice'],
+  });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: '../src/paging.ts',
+    namedImports: ['PagedOperation'],
+  });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/transport.ts', namedImports: ['PdfFile'] });
   file.addImportDeclaration({
     isTypeOnly: true,
@@ -217,7 +305,13 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: ['Every operation of the spec, keyed by operationId.'],
-    declarations: [{ name: 'operations', type: 'Readonly<Record<string, OperationSpec<never, unknown>>>', initializer: `{ ${ops.map((o) => o.operationId).join(', ')} }` }],
+    declarations: [
+      {
+        name: 'operations',
+        type: 'Readonly<Record<string, OperationSpec<never, unknown>>>',
+        initializer: `{ ${ops.map((o) => o.operationId).join(', ')} }`,
+      },
+    ],
   });
 
   const byProduct = new Map<string, OperationFacts[]>();
@@ -237,7 +331,13 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
               : " When the outcome is unknown, the error's `recovery` says what to do.";
           const modes = o.extras.modes as string[] | undefined;
           const modeDoc = modes ? ` Trading partner modes: ${modes.join(' and ')}.` : '';
-          const doc = ['/**', ` * ${o.summary}`, ' *', ` * POST ${o.path}. Success RtnCode: ${o.successCodes.join(' or ')}.${modeDoc} ${retryDoc(o)}${recovery}`, ' */'].join('\n');
+          const doc = [
+            '/**',
+            ` * ${o.summary}`,
+            ' *',
+            ` * POST ${o.path}. Success RtnCode: ${o.successCodes.join(' or ')}.${modeDoc} ${retryDoc(o)}${recovery}`,
+            ' */',
+          ].join('\n');
           const paging = o.extras.paging as JsonObject | undefined;
           const type = paging
             ? `PagedOperation<${o.payloadType}, ${o.resultType}, NonNullable<${o.resultType}[${JSON.stringify(paging.items)}]>[number]>`
@@ -254,7 +354,9 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
     docs: ['Readers of the forms ECPay POSTs to your URLs: `einvoice.callbacks.b2cDelayIssueNotify(req.body)`.'],
     properties: callbacks.map((c) => ({
       name: c.name,
-      docs: [`ECPay's form to the ${c.op.path.split('/').pop()} request's URL field. ${c.checkMacValue === 'md5' ? 'Its CheckMacValue is verified when present (`verified`).' : 'The sources define no check value for it.'} Answer with \`${c.reply}\`.`],
+      docs: [
+        `ECPay's form to the ${c.op.path.split('/').pop()} request's URL field. ${c.checkMacValue === 'md5' ? 'Its CheckMacValue is verified when present (`verified`).' : 'The sources define no check value for it.'} Answer with \`${c.reply}\`.`,
+      ],
       type: `(body: CallbackBody) => CallbackNotice<${c.typeName}>`,
     })),
   });
@@ -268,6 +370,8 @@ export function renderIndex(_unified: JsonObject, ops: OperationFacts[]): string
  * `ClientOptions` describe its own client's calls, not the user's, and stay internal.
  */
 export function renderPublicTypes(ops: OperationFacts[]): string {
-  const names = [...new Set(ops.flatMap((o) => [o.payloadType, o.resultType, ...o.callbacks.map((c) => c.typeName)]))].sort();
+  const names = [
+    ...new Set(ops.flatMap((o) => [o.payloadType, o.resultType, ...o.callbacks.map((c) => c.typeName)])),
+  ].sort();
   return `${REGISTRY_HEADER}export type {\n${names.map((n) => `  ${n},\n`).join('')}} from './hey-api/types.gen.ts';\n`;
 }

@@ -10,7 +10,8 @@ export function operationsOf(doc: JsonObject): JsonObject[] {
 
 /** The JSON media of the request body or of the 200 response. */
 export function mediaOf(op: JsonObject, side: 'request' | 'response'): JsonObject {
-  const holder = side === 'request' ? (op.requestBody as JsonObject) : ((op.responses as JsonObject)['200'] as JsonObject);
+  const holder =
+    side === 'request' ? (op.requestBody as JsonObject) : ((op.responses as JsonObject)['200'] as JsonObject);
   return (holder.content as JsonObject)['application/json'] as JsonObject;
 }
 

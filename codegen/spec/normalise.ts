@@ -15,7 +15,8 @@ const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}
 const GENERATOR_SUFFIXES = ['Data', 'Response', 'Responses', 'Error', 'Errors'];
 
 // The smallest PDF the mock serves for a document operation's success.
-const EXAMPLE_PDF = '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n';
+const EXAMPLE_PDF =
+  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n';
 
 // A stable UUID v4 for the B2B examples, so the committed spec does not change from one build to the next.
 const EXAMPLE_RQID = '3f9c2a6e-8d41-4b7a-9e25-6c1d0b8f4a73';
@@ -31,7 +32,8 @@ export function buildUnified(sources: Sources): JsonObject {
     for (const name of [enrich.request.name, enrich.response.name]) {
       if (name in schemas) throw new Error(`schema name ${name} (spec/operations/${op.dir}) is already taken`);
       const clash = GENERATOR_SUFFIXES.find((s) => name.endsWith(s));
-      if (clash) throw new Error(`schema name ${name} ends with "${clash}", which the generator uses for its own types`);
+      if (clash)
+        throw new Error(`schema name ${name} ends with "${clash}", which the generator uses for its own types`);
     }
     const where = `spec/operations/${op.dir}`;
     const payload = payloadSchema(envelope, groups, op);
@@ -46,7 +48,8 @@ export function buildUnified(sources: Sources): JsonObject {
     const post = operation(envelope, op, aes);
     for (const [name, cb] of Object.entries(enrich.callbacks ?? {})) {
       if (cb.name in schemas) throw new Error(`schema name ${cb.name} (${where} callback ${name}) is already taken`);
-      if (!(cb.field in (payload.properties as JsonObject))) throw new Error(`${where}: callback ${name} names ${cb.field}, which is not a request field`);
+      if (!(cb.field in (payload.properties as JsonObject)))
+        throw new Error(`${where}: callback ${name} names ${cb.field}, which is not a request field`);
       schemas[cb.name] = callbackSchema(cb, where, name);
       ((post.callbacks ??= {}) as JsonObject)[name] = callback(cb);
     }
@@ -75,7 +78,12 @@ export function buildUnified(sources: Sources): JsonObject {
 }
 
 /** The page's Data schema (when there is a page), then the shared groups, then ours. */
-function merged(groups: Sources['groups'], op: OperationSource, side: 'request' | 'response', vendorName: string): JsonObject {
+function merged(
+  groups: Sources['groups'],
+  op: OperationSource,
+  side: 'request' | 'response',
+  vendorName: string,
+): JsonObject {
   const own: Side = op.enrich[side];
   let schema: Json = (op.page ? dig(op.page, ['components', 'schemas', vendorName]) : undefined) ?? {};
   for (const group of own.include ?? []) schema = mergeSchemas(schema, groups[group]!);
@@ -90,10 +98,18 @@ function expandGroups(node: Json, groups: Sources['groups'], where: string): Jso
   if (typeof node.$group === 'string') {
     const { $group, ...rest } = node;
     const group = groups[$group as string];
-    if (!group) throw new Error(`${where}: $group names ${String($group)}, but spec/groups/${String($group)}.yaml does not exist`);
+    if (!group)
+      throw new Error(
+        `${where}: $group names ${String($group)}, but spec/groups/${String($group)}.yaml does not exist`,
+      );
     out = mergeSchemas(group, rest) as JsonObject;
   }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, k === 'enum' || k === 'const' || k === 'default' ? v : expandGroups(v, groups, where)]));
+  return Object.fromEntries(
+    Object.entries(out).map(([k, v]) => [
+      k,
+      k === 'enum' || k === 'const' || k === 'default' ? v : expandGroups(v, groups, where),
+    ]),
+  );
 }
 
 function payloadSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: OperationSource): JsonObject {
@@ -120,7 +136,8 @@ function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: O
   };
   if (op.enrich.recordsDate) {
     const name = op.enrich.recordsDate;
-    if (name in (schema.properties as JsonObject)) throw new Error(`spec/operations/${op.dir}: recordsDate names ${name}, which the result already declares`);
+    if (name in (schema.properties as JsonObject))
+      throw new Error(`spec/operations/${op.dir}: recordsDate names ${name}, which the result already declares`);
     (schema.properties as JsonObject)[name] = {
       type: 'string',
       format: 'ecpay-date',
@@ -133,7 +150,8 @@ function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: O
     schema.required = [...((schema.required ?? []) as string[]), name];
   }
   const outcomes = op.enrich.outcomes ?? [];
-  for (const [i, o] of outcomes.entries()) checkConditionOn(o.when, schema, `spec/operations/${op.dir}: outcomes[${i}].when`);
+  for (const [i, o] of outcomes.entries())
+    checkConditionOn(o.when, schema, `spec/operations/${op.dir}: outcomes[${i}].when`);
   if (outcomes.length) {
     // The client's reading of the answer, added to the result: one name per documented meaning.
     (schema.properties as JsonObject).outcome = {
@@ -153,17 +171,20 @@ function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObj
   for (const [name, ex] of Object.entries(op.enrich.request.examples)) {
     const { MerchantID, ...rest } = ex.value;
     const { issues } = preparePayload(payload as Schema, rest, String(MerchantID ?? '2000132'), op.enrich.operationId);
-    if (issues.length) throw new Error(`${where}: request example ${name} breaks the spec: ${issues.map((i) => i.message).join('; ')}`);
+    if (issues.length)
+      throw new Error(`${where}: request example ${name} breaks the spec: ${issues.map((i) => i.message).join('; ')}`);
   }
   for (const [name, ex] of Object.entries(op.enrich.response.examples)) {
     const success = op.enrich.successCodes.includes(Number(ex.value.RtnCode));
-    if (name === 'businessFailure' && success) throw new Error(`${where}: response example businessFailure has a success RtnCode`);
+    if (name === 'businessFailure' && success)
+      throw new Error(`${where}: response example businessFailure has a success RtnCode`);
     if (!success) continue;
     const read = withOutcome(op.enrich.outcomes, normaliseResult(result as Schema, ex.value));
     if (op.enrich.recordsDate) read[op.enrich.recordsDate] ??= '2026-01-02';
     const { problems, warnings } = checkResult(result as Schema, read);
     const found = [...problems, ...warnings];
-    if (found.length) throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
+    if (found.length)
+      throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
   }
 }
 
@@ -172,21 +193,35 @@ function checkPaging(op: OperationSource, payload: JsonObject, result: JsonObjec
   const paging = op.enrich.paging;
   if (!paging) return;
   const where = `spec/operations/${op.dir}: paging`;
-  const field = (schema: JsonObject, name: string) => ((schema.properties ?? {}) as JsonObject)[name] as JsonObject | undefined;
-  for (const [role, name] of [['page', paging.page], ['size', paging.size]] as const) {
-    if (field(payload, name)?.type !== 'integer') throw new Error(`${where}.${role} names ${name}, which is not an integer request field`);
+  const field = (schema: JsonObject, name: string) =>
+    ((schema.properties ?? {}) as JsonObject)[name] as JsonObject | undefined;
+  for (const [role, name] of [
+    ['page', paging.page],
+    ['size', paging.size],
+  ] as const) {
+    if (field(payload, name)?.type !== 'integer')
+      throw new Error(`${where}.${role} names ${name}, which is not an integer request field`);
   }
-  if (field(result, paging.total)?.type !== 'integer') throw new Error(`${where}.total names ${paging.total}, which is not an integer result field`);
-  if (field(result, paging.items)?.type !== 'array') throw new Error(`${where}.items names ${paging.items}, which is not a list in the result`);
+  if (field(result, paging.total)?.type !== 'integer')
+    throw new Error(`${where}.total names ${paging.total}, which is not an integer result field`);
+  if (field(result, paging.items)?.type !== 'array')
+    throw new Error(`${where}.items names ${paging.items}, which is not a list in the result`);
 }
 
 /** An echo pairs a declared result field with a declared request field. */
 function checkEcho(op: OperationSource, payload: JsonObject, result: JsonObject): void {
   const has = (schema: JsonObject, dotted: string) =>
-    dotted.split('.').reduce<JsonObject | undefined>((at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined, schema);
+    dotted
+      .split('.')
+      .reduce<JsonObject | undefined>(
+        (at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined,
+        schema,
+      );
   for (const [answered, sent] of Object.entries(op.enrich.echo ?? {})) {
-    if (!has(result, answered)) throw new Error(`spec/operations/${op.dir}: echo names ${answered}, which the result does not declare`);
-    if (!has(payload, sent)) throw new Error(`spec/operations/${op.dir}: echo names ${sent}, which the request does not declare`);
+    if (!has(result, answered))
+      throw new Error(`spec/operations/${op.dir}: echo names ${answered}, which the result does not declare`);
+    if (!has(payload, sent))
+      throw new Error(`spec/operations/${op.dir}: echo names ${sent}, which the request does not declare`);
   }
 }
 
@@ -194,12 +229,20 @@ function checkEcho(op: OperationSource, payload: JsonObject, result: JsonObject)
 function checkRecoveries(sources: Sources, schemas: JsonObject): void {
   const byId = new Map(sources.operations.map((o) => [o.enrich.operationId, o]));
   const has = (schema: JsonObject, dotted: string) =>
-    dotted.split('.').reduce<JsonObject | undefined>((at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined, schema) !== undefined;
+    dotted
+      .split('.')
+      .reduce<JsonObject | undefined>(
+        (at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined,
+        schema,
+      ) !== undefined;
   for (const op of sources.operations) {
     const recovery = op.enrich.recovery;
     const where = `spec/operations/${op.dir}: recovery`;
     if (!recovery) {
-      if (!op.enrich.retry.safe) throw new Error(`${where} is missing: an operation that is not safe to repeat must say how to find out what happened`);
+      if (!op.enrich.retry.safe)
+        throw new Error(
+          `${where} is missing: an operation that is not safe to repeat must say how to find out what happened`,
+        );
       continue;
     }
     if (op.enrich.retry.safe) throw new Error(`${where} is for operations that are not safe to repeat`);
@@ -217,7 +260,8 @@ function checkRecoveries(sources: Sources, schemas: JsonObject): void {
       if (!has(theirs, to)) throw new Error(`${where} fills ${to}, which ${recovery.operation} does not have`);
       if (!has(ours, from)) throw new Error(`${where} copies ${from}, which ${op.enrich.operationId} does not have`);
     }
-    for (const to of Object.keys(recovery.set ?? {})) if (!has(theirs, to)) throw new Error(`${where} sets ${to}, which ${recovery.operation} does not have`);
+    for (const to of Object.keys(recovery.set ?? {}))
+      if (!has(theirs, to)) throw new Error(`${where} sets ${to}, which ${recovery.operation} does not have`);
   }
 }
 
@@ -274,7 +318,9 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   if (enrich.rateLimit) out['x-ecpay-rate-limit'] = clone(enrich.rateLimit as unknown as JsonObject);
   if (enrich.recordsDate) out['x-ecpay-records-date'] = enrich.recordsDate;
   if (enrich.echo) out['x-ecpay-echo'] = clone(enrich.echo);
-  const vendorStatuses = Object.keys((dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject).filter((s) => s !== '200');
+  const vendorStatuses = Object.keys(
+    (dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject,
+  ).filter((s) => s !== '200');
   if (vendorStatuses.length) {
     out['x-ecpay-decision'] =
       `The page's YAML also declares HTTP ${vendorStatuses.join(' and ')} without a body. They are not carried over: ECPay ` +
@@ -291,14 +337,15 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
     },
   };
   // A document operation answers its success with the file (the mock's default) and its failures with an envelope.
-  const file: JsonObject = enrich.answer === 'pdf'
-    ? {
-        'application/pdf': {
-          schema: { type: 'string', format: 'binary' },
-          examples: { success: { summary: 'The document itself (a minimal PDF for the mock)', value: EXAMPLE_PDF } },
-        },
-      }
-    : {};
+  const file: JsonObject =
+    enrich.answer === 'pdf'
+      ? {
+          'application/pdf': {
+            schema: { type: 'string', format: 'binary' },
+            examples: { success: { summary: 'The document itself (a minimal PDF for the mock)', value: EXAMPLE_PDF } },
+          },
+        }
+      : {};
   out.responses = {
     '200': {
       description: `Envelope; its Data decrypts to ${enrich.response.name}. ECPay answers 200 for envelope and business failures too.`,
@@ -316,12 +363,19 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
 
 /** A callback's form fields, read like a result: form values are text, read into the declared types. */
 function callbackSchema(cb: Callback, where: string, name: string): JsonObject {
-  const schema: JsonObject = { ...clone(cb.schema), type: 'object', description: `${cb.summary} The form ECPay POSTs to the request's ${cb.field}.` };
+  const schema: JsonObject = {
+    ...clone(cb.schema),
+    type: 'object',
+    description: `${cb.summary} The form ECPay POSTs to the request's ${cb.field}.`,
+  };
   checkDataSchema(schema, 'result', `${where} callback ${name}`);
   for (const [exName, ex] of Object.entries(cb.examples)) {
     const { problems, warnings } = checkResult(schema as Schema, normaliseResult(schema as Schema, ex.value));
     const found = [...problems, ...warnings];
-    if (found.length) throw new Error(`${where}: callback ${name} example ${exName} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
+    if (found.length)
+      throw new Error(
+        `${where}: callback ${name} example ${exName} breaks the spec: ${found.map((i) => i.message).join('; ')}`,
+      );
   }
   return schema;
 }
@@ -339,7 +393,9 @@ function callback(cb: Callback): JsonObject {
           content: {
             'application/x-www-form-urlencoded': {
               schema: ref(cb.name),
-              examples: Object.fromEntries(Object.entries(cb.examples).map(([n, ex]) => [n, clone(ex as unknown as JsonObject)])),
+              examples: Object.fromEntries(
+                Object.entries(cb.examples).map(([n, ex]) => [n, clone(ex as unknown as JsonObject)]),
+              ),
             },
           },
         },

@@ -4,7 +4,14 @@
 import { describeCondition } from '../../src/check.ts';
 import { FORMATS } from '../../src/formats.ts';
 import { rulePaths, type Rule } from '../../src/rules.ts';
-import { CONDITION_KEYWORDS, REQUEST_KEYWORDS, RESULT_KEYWORDS, typeMatches, typesOf, type Schema } from '../../src/schema.ts';
+import {
+  CONDITION_KEYWORDS,
+  REQUEST_KEYWORDS,
+  RESULT_KEYWORDS,
+  typeMatches,
+  typesOf,
+  type Schema,
+} from '../../src/schema.ts';
 import { check } from '../../src/check.ts';
 import { clone } from './doc.ts';
 import type { Json, JsonObject } from './sources.ts';
@@ -20,8 +27,10 @@ export function mergeSchemas(base: Json | undefined, ours: Json): Json {
     const out: JsonObject = { ...base };
     for (const [key, value] of Object.entries(ours)) {
       const before = base[key];
-      if (key === 'required' && Array.isArray(before) && Array.isArray(value)) out[key] = [...new Set([...before, ...value])];
-      else if ((key === 'allOf' || key === 'x-ecpay-rules') && Array.isArray(before) && Array.isArray(value)) out[key] = [...before, ...value];
+      if (key === 'required' && Array.isArray(before) && Array.isArray(value))
+        out[key] = [...new Set([...before, ...value])];
+      else if ((key === 'allOf' || key === 'x-ecpay-rules') && Array.isArray(before) && Array.isArray(value))
+        out[key] = [...before, ...value];
       else out[key] = mergeSchemas(before, value);
     }
     return out;
@@ -41,8 +50,11 @@ export function completeRequest(schema: JsonObject): void {
     if (!isObject(node)) return;
     if (declaring && node.properties) node.additionalProperties = false;
     if (isObject(node.if)) {
-      const constrained = Object.entries((node.if.properties ?? {}) as JsonObject).filter(([, v]) => v !== false).map(([k]) => k);
-      if (constrained.length) node.if.required = [...new Set([...((node.if.required ?? []) as string[]), ...constrained])];
+      const constrained = Object.entries((node.if.properties ?? {}) as JsonObject)
+        .filter(([, v]) => v !== false)
+        .map(([k]) => k);
+      if (constrained.length)
+        node.if.required = [...new Set([...((node.if.required ?? []) as string[]), ...constrained])];
     }
     for (const sub of Object.values((node.properties ?? {}) as JsonObject)) walk(sub, declaring);
     walk(node.items, declaring);
@@ -73,12 +85,15 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
         fail(at, `has "${key}", which is not a keyword the client enforces (allowed: ${[...allowed].join(', ')})`);
       }
     }
-    if (n.additionalProperties !== undefined && n.additionalProperties !== false) fail(at, 'may only say additionalProperties: false');
+    if (n.additionalProperties !== undefined && n.additionalProperties !== false)
+      fail(at, 'may only say additionalProperties: false');
     if (declaring && n.type === undefined) fail(at, 'needs a type');
     for (const t of typesOf(n as Schema)) {
-      if (!['string', 'integer', 'number', 'boolean', 'object', 'array', 'null'].includes(t)) fail(at, `has an unknown type ${t}`);
+      if (!['string', 'integer', 'number', 'boolean', 'object', 'array', 'null'].includes(t))
+        fail(at, `has an unknown type ${t}`);
     }
-    if (n.format !== undefined && !FORMATS[n.format as string]) fail(at, `has format ${String(n.format)}; known: ${Object.keys(FORMATS).join(', ')}`);
+    if (n.format !== undefined && !FORMATS[n.format as string])
+      fail(at, `has format ${String(n.format)}; known: ${Object.keys(FORMATS).join(', ')}`);
     if (typeof n.pattern === 'string') {
       try {
         new RegExp(n.pattern, 'u');
@@ -87,14 +102,20 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
       }
     }
     const types = typesOf(n as Schema);
-    for (const v of (n.enum ?? []) as Json[]) if (!typeMatches(types, v)) fail(at, `lists ${JSON.stringify(v)} in enum, which is not of its type ${types.join('|')}`);
+    for (const v of (n.enum ?? []) as Json[])
+      if (!typeMatches(types, v))
+        fail(at, `lists ${JSON.stringify(v)} in enum, which is not of its type ${types.join('|')}`);
     if (n.default !== undefined) {
       const found = check(n as Schema, n.default, at);
       if (found.length) fail(at, `has a default that breaks its own rules: ${found[0]!.message}`);
     }
     const props = (n.properties ?? {}) as JsonObject;
     const names = declaring ? props : ((declared.properties ?? {}) as JsonObject);
-    for (const name of [...((n.required ?? []) as string[]), ...Object.keys((n.dependentRequired ?? {}) as JsonObject), ...Object.values((n.dependentRequired ?? {}) as JsonObject).flat() as string[]]) {
+    for (const name of [
+      ...((n.required ?? []) as string[]),
+      ...Object.keys((n.dependentRequired ?? {}) as JsonObject),
+      ...(Object.values((n.dependentRequired ?? {}) as JsonObject).flat() as string[]),
+    ]) {
       if (!(name in names) && !(name in props)) fail(at, `names ${name}, which is not one of its fields`);
     }
     for (const [name, sub] of Object.entries(props)) {
@@ -107,16 +128,20 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
       const inner = declaring ? (sub as JsonObject) : (((declared.properties ?? {}) as JsonObject)[name] as JsonObject);
       walk(sub, place, inner, declaring);
     }
-    if (n.items !== undefined) walk(n.items, `${at}[]`, declaring ? (n.items as JsonObject) : ((declared.items ?? {}) as JsonObject), declaring);
+    if (n.items !== undefined)
+      walk(n.items, `${at}[]`, declaring ? (n.items as JsonObject) : ((declared.items ?? {}) as JsonObject), declaring);
     for (const [i, sub] of ((n.allOf ?? []) as Json[]).entries()) walk(sub, `${at} allOf[${i}]`, declared, false);
     for (const [i, sub] of ((n.anyOf ?? []) as Json[]).entries()) walk(sub, `${at} anyOf[${i}]`, declared, false);
-    for (const key of ['then', 'else'] as const) if (n[key] !== undefined) walk(n[key], `${at} ${key}`, declared, false);
+    for (const key of ['then', 'else'] as const)
+      if (n[key] !== undefined) walk(n[key], `${at} ${key}`, declared, false);
     if ((n.then !== undefined || n.else !== undefined) && n.if === undefined) fail(at, 'has then/else without if');
     if (n.if !== undefined) checkCondition(n.if, `${at} if`, declared);
-    for (const [i, rule] of ((n['x-ecpay-rules'] ?? []) as Json[]).entries()) checkRule(rule as unknown as Rule, `${at} x-ecpay-rules[${i}]`, declared);
+    for (const [i, rule] of ((n['x-ecpay-rules'] ?? []) as Json[]).entries())
+      checkRule(rule as unknown as Rule, `${at} x-ecpay-rules[${i}]`, declared);
   };
 
-  const checkCondition = (cond: Json, at: string, declared: JsonObject): void => checkConditionOn(cond, declared, `${where}: ${at}`);
+  const checkCondition = (cond: Json, at: string, declared: JsonObject): void =>
+    checkConditionOn(cond, declared, `${where}: ${at}`);
 
   const checkRule = (rule: Rule, at: string, declared: JsonObject): void => {
     const keys = Object.keys(rule);
@@ -129,9 +154,11 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
     for (const path of rulePaths(rule)) {
       const [array, inner] = path.includes('[].') ? path.split('[].') : [path, undefined];
       let field = ((declared.properties ?? {}) as JsonObject)[array!] as JsonObject | undefined;
-      if (field && inner !== undefined) field = ((((field.items ?? {}) as JsonObject).properties ?? {}) as JsonObject)[inner] as JsonObject | undefined;
+      if (field && inner !== undefined)
+        field = ((((field.items ?? {}) as JsonObject).properties ?? {}) as JsonObject)[inner] as JsonObject | undefined;
       if (!field) fail(at, `reads ${path}, which is not a declared field`);
-      if (!('unique' in rule) && !typesOf(field as Schema).every((t) => t === 'integer' || t === 'number')) fail(at, `reads ${path}, which is not a number`);
+      if (!('unique' in rule) && !typesOf(field as Schema).every((t) => t === 'integer' || t === 'number'))
+        fail(at, `reads ${path}, which is not a number`);
     }
   };
 
@@ -145,7 +172,8 @@ export function checkConditionOn(cond: Json, declared: JsonObject, at: string): 
   };
   if (!isObject(cond)) fail('must be an object');
   for (const key of Object.keys(cond as JsonObject)) {
-    if (!(CONDITION_KEYWORDS as readonly string[]).includes(key)) fail(`may only use ${CONDITION_KEYWORDS.join(', ')} (has ${key})`);
+    if (!(CONDITION_KEYWORDS as readonly string[]).includes(key))
+      fail(`may only use ${CONDITION_KEYWORDS.join(', ')} (has ${key})`);
   }
   try {
     describeCondition(cond as Schema);
@@ -160,7 +188,8 @@ export function checkConditionOn(cond: Json, declared: JsonObject, at: string): 
   for (const [name, sub] of Object.entries(c.properties ?? {})) {
     if (sub === false) continue;
     for (const v of sub.enum ?? [sub.const]) {
-      if (!typeMatches(typesOf(fields[name] as Schema), v)) fail(`compares ${name} with ${JSON.stringify(v)}, which is not of its type`);
+      if (!typeMatches(typesOf(fields[name] as Schema), v))
+        fail(`compares ${name} with ${JSON.stringify(v)}, which is not of its type`);
     }
   }
 }

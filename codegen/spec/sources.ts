@@ -129,7 +129,9 @@ export function readSources(specDir: string): Sources {
   const groupsDir = join(specDir, 'groups');
   const groups: Record<string, JsonObject> = {};
   if (existsSync(groupsDir)) {
-    for (const file of readdirSync(groupsDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(groupsDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       groups[file.slice(0, -'.yaml'.length)] = readYaml(join(groupsDir, file));
     }
   }
@@ -140,7 +142,11 @@ export function readSources(specDir: string): Sources {
     .sort()
     .map((dir) => {
       const page = join(opsDir, dir, 'page.yaml');
-      return { dir, page: existsSync(page) ? readYaml(page) : undefined, enrich: readYaml(join(opsDir, dir, 'enrich.yaml')) };
+      return {
+        dir,
+        page: existsSync(page) ? readYaml(page) : undefined,
+        enrich: readYaml(join(opsDir, dir, 'enrich.yaml')),
+      };
     });
   for (const op of operations) checkOperation(envelope, groups, op);
   checkUnique(operations);
@@ -153,11 +159,45 @@ function fail(op: OperationSource, message: string): never {
 
 function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObject>, op: OperationSource): void {
   const { page, enrich } = op;
-  for (const key of ['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'retry', 'request', 'response'] as const) {
+  for (const key of [
+    'source',
+    'path',
+    'operationId',
+    'product',
+    'summary',
+    'description',
+    'successCodes',
+    'retry',
+    'request',
+    'response',
+  ] as const) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set(['source', 'path', 'operationId', 'product', 'summary', 'description', 'successCodes', 'successCodesDecision', 'retry', 'recovery', 'request', 'response', 'callbacks', 'outcomes', 'paging', 'answer', 'modes', 'rateLimit', 'recordsDate', 'echo']);
-  for (const key of Object.keys(enrich)) if (!known.has(key)) fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
+  const known = new Set([
+    'source',
+    'path',
+    'operationId',
+    'product',
+    'summary',
+    'description',
+    'successCodes',
+    'successCodesDecision',
+    'retry',
+    'recovery',
+    'request',
+    'response',
+    'callbacks',
+    'outcomes',
+    'paging',
+    'answer',
+    'modes',
+    'rateLimit',
+    'recordsDate',
+    'echo',
+  ]);
+  for (const key of Object.keys(enrich))
+    if (!known.has(key))
+      fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);
   const product = envelope.products[enrich.product];
   if (!product) fail(op, `unknown product ${enrich.product}; envelope.yaml lists ${Object.keys(envelope.products)}`);
   if (!enrich.path.startsWith(product.pathPrefix)) {
@@ -167,9 +207,11 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   if (typeof enrich.retry?.safe !== 'boolean' || !enrich.retry.reason) {
     fail(op, 'enrich.yaml must say retry.safe (true/false) and retry.reason');
   }
-  if (!enrich.operationId.startsWith(enrich.product.toLowerCase())) fail(op, `operationId ${enrich.operationId} must start with ${enrich.product.toLowerCase()}`);
+  if (!enrich.operationId.startsWith(enrich.product.toLowerCase()))
+    fail(op, `operationId ${enrich.operationId} must start with ${enrich.product.toLowerCase()}`);
   onlyKeys(op, enrich.retry as unknown as JsonObject, ['safe', 'safeWhen', 'reason'], 'retry');
-  if (enrich.recovery) onlyKeys(op, enrich.recovery as unknown as JsonObject, ['operation', 'from', 'set', 'note'], 'recovery');
+  if (enrich.recovery)
+    onlyKeys(op, enrich.recovery as unknown as JsonObject, ['operation', 'from', 'set', 'note'], 'recovery');
   for (const side of ['request', 'response'] as const) {
     const s = enrich[side];
     onlyKeys(op, s as unknown as JsonObject, ['name', 'include', 'schema', 'examples'], side);
@@ -177,33 +219,50 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
       onlyKeys(op, ex as unknown as JsonObject, ['summary', 'description', 'value'], `${side}.examples.${name}`);
       if (!ex.summary || !ex.value) fail(op, `${side}.examples.${name} needs a summary and a value`);
     }
-    if (!s.name || !s.schema || !Object.keys(s.examples ?? {}).length) fail(op, `enrich.yaml's ${side} needs a name, a schema and at least one example`);
-    for (const group of s.include ?? []) if (!groups[group]) fail(op, `${side}.include names ${group}, but spec/groups/${group}.yaml does not exist`);
+    if (!s.name || !s.schema || !Object.keys(s.examples ?? {}).length)
+      fail(op, `enrich.yaml's ${side} needs a name, a schema and at least one example`);
+    for (const group of s.include ?? [])
+      if (!groups[group]) fail(op, `${side}.include names ${group}, but spec/groups/${group}.yaml does not exist`);
   }
   for (const [name, cb] of Object.entries(enrich.callbacks ?? {})) {
-    onlyKeys(op, cb as unknown as JsonObject, ['field', 'summary', 'description', 'name', 'checkMacValue', 'reply', 'schema', 'examples'], `callbacks.${name}`);
-    if (!name.startsWith(enrich.operationId)) fail(op, `callback ${name} must start with the operationId ${enrich.operationId}`);
+    onlyKeys(
+      op,
+      cb as unknown as JsonObject,
+      ['field', 'summary', 'description', 'name', 'checkMacValue', 'reply', 'schema', 'examples'],
+      `callbacks.${name}`,
+    );
+    if (!name.startsWith(enrich.operationId))
+      fail(op, `callback ${name} must start with the operationId ${enrich.operationId}`);
     if (!cb.field || !cb.name || !cb.summary || !cb.reply || !cb.schema || !Object.keys(cb.examples ?? {}).length) {
       fail(op, `callback ${name} needs field, name, summary, reply, schema and at least one example`);
     }
-    if (cb.checkMacValue !== 'md5' && cb.checkMacValue !== 'none') fail(op, `callback ${name}: checkMacValue is md5 or none`);
+    if (cb.checkMacValue !== 'md5' && cb.checkMacValue !== 'none')
+      fail(op, `callback ${name}: checkMacValue is md5 or none`);
   }
   for (const [i, o] of (enrich.outcomes ?? []).entries()) {
     onlyKeys(op, o as unknown as JsonObject, ['outcome', 'when', 'description'], `outcomes[${i}]`);
-    if (!/^[a-z]+(-[a-z]+)*$/.test(o.outcome ?? '') || !o.when || !o.description) fail(op, `outcomes[${i}] needs an outcome (kebab-case), a when and a description`);
+    if (!/^[a-z]+(-[a-z]+)*$/.test(o.outcome ?? '') || !o.when || !o.description)
+      fail(op, `outcomes[${i}] needs an outcome (kebab-case), a when and a description`);
   }
   if (enrich.paging) onlyKeys(op, enrich.paging as unknown as JsonObject, ['page', 'size', 'total', 'items'], 'paging');
-  if (enrich.answer && !['encrypted', 'plain', 'pdf'].includes(enrich.answer)) fail(op, 'answer is encrypted, plain or pdf');
-  for (const mode of enrich.modes ?? []) if (mode !== 'exchange' && mode !== 'certification') fail(op, `modes lists ${String(mode)}; known: exchange, certification`);
+  if (enrich.answer && !['encrypted', 'plain', 'pdf'].includes(enrich.answer))
+    fail(op, 'answer is encrypted, plain or pdf');
+  for (const mode of enrich.modes ?? [])
+    if (mode !== 'exchange' && mode !== 'certification')
+      fail(op, `modes lists ${String(mode)}; known: exchange, certification`);
   if (enrich.modes && enrich.product !== 'B2B') fail(op, 'modes are a B2B fact');
   if (enrich.rateLimit) {
     onlyKeys(op, enrich.rateLimit as unknown as JsonObject, ['calls', 'seconds'], 'rateLimit');
-    if (!(Number.isInteger(enrich.rateLimit.calls) && enrich.rateLimit.calls > 0 && enrich.rateLimit.seconds > 0)) fail(op, 'rateLimit needs calls (a positive integer) and seconds (positive)');
+    if (!(Number.isInteger(enrich.rateLimit.calls) && enrich.rateLimit.calls > 0 && enrich.rateLimit.seconds > 0))
+      fail(op, 'rateLimit needs calls (a positive integer) and seconds (positive)');
   }
   // A document operation's success is the file, which the normaliser adds to the mock; its answers here are failures.
-  if (enrich.answer === 'pdf' && enrich.response.examples.success) fail(op, 'answer: pdf succeeds with the file itself: name no JSON example "success"');
-  if (enrich.answer !== 'pdf' && !enrich.response.examples.success) fail(op, 'enrich.yaml needs a response example named "success"');
-  if (!enrich.response.examples.businessFailure) fail(op, 'enrich.yaml needs a response example named "businessFailure"');
+  if (enrich.answer === 'pdf' && enrich.response.examples.success)
+    fail(op, 'answer: pdf succeeds with the file itself: name no JSON example "success"');
+  if (enrich.answer !== 'pdf' && !enrich.response.examples.success)
+    fail(op, 'enrich.yaml needs a response example named "success"');
+  if (!enrich.response.examples.businessFailure)
+    fail(op, 'enrich.yaml needs a response example named "businessFailure"');
   if (page) checkPage(envelope, op, page);
 }
 
@@ -241,7 +300,8 @@ function checkPage(envelope: EnvelopeSource, op: OperationSource, page: JsonObje
 
 function onlyKeys(op: OperationSource, obj: JsonObject, allowed: string[], where: string): void {
   for (const key of Object.keys(obj ?? {})) {
-    if (!allowed.includes(key)) fail(op, `enrich.yaml's ${where} has ${key}, which the normaliser does not know (known: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      fail(op, `enrich.yaml's ${where} has ${key}, which the normaliser does not know (known: ${allowed.join(', ')})`);
   }
 }
 

@@ -29,7 +29,8 @@ export function plaintextView(unified: JsonObject): JsonObject {
         const { value: _wire, 'x-ecpay-data': _plain, ...meta } = ex as JsonObject;
         if (side === 'request') examples[exName] = { ...meta, value: withoutEmpty(schemas[name] as JsonObject, plain) };
         // A failure is an error, not this operation's result: only successes, as the client returns them.
-        else if (successCodes.includes(Number((plain as JsonObject).RtnCode))) examples[exName] = { ...meta, value: asReturned(op, plain as JsonObject) };
+        else if (successCodes.includes(Number((plain as JsonObject).RtnCode)))
+          examples[exName] = { ...meta, value: asReturned(op, plain as JsonObject) };
       }
       m.examples = examples;
     }
@@ -79,14 +80,19 @@ function typesOnly(schema: JsonObject): void {
   for (const key of RUNTIME_ONLY) delete schema[key];
   const props = (schema.properties ?? {}) as JsonObject;
   // A field with a default is filled in by the client: optional to the caller.
-  if (schema.required) schema.required = (schema.required as string[]).filter((n) => (props[n] as JsonObject | undefined)?.default === undefined);
+  if (schema.required)
+    schema.required = (schema.required as string[]).filter(
+      (n) => (props[n] as JsonObject | undefined)?.default === undefined,
+    );
   for (const sub of Object.values(props)) typesOnly(sub as JsonObject);
   if (schema.items) typesOnly(schema.items as JsonObject);
 }
 
 /** A success example with the fields the client adds (its outcome, a recorded date), as a caller receives it. */
 function asReturned(op: JsonObject, value: JsonObject): JsonObject {
-  const out = withOutcome(op['x-ecpay-outcomes'] as { outcome: string; when: object }[] | undefined, { ...value }) as JsonObject;
+  const out = withOutcome(op['x-ecpay-outcomes'] as { outcome: string; when: object }[] | undefined, {
+    ...value,
+  }) as JsonObject;
   const dated = op['x-ecpay-records-date'] as string | undefined;
   if (dated && out[dated] === undefined) out[dated] = '2026-01-02';
   return out;
@@ -120,7 +126,7 @@ export function wireView(unified: JsonObject): JsonObject {
     }
   }
   (doc.info as JsonObject).description =
-    'WIRE VIEW of the unified spec (spec/openapi.yaml), for the Prism mock: envelopes only. The examples\' Data is ' +
+    "WIRE VIEW of the unified spec (spec/openapi.yaml), for the Prism mock: envelopes only. The examples' Data is " +
     "encrypted with ECPay's public stage key, so a client decrypts real plaintext; pick one with `Prefer: example=NAME`.";
   return doc;
 }

@@ -8,15 +8,24 @@ const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { bas
 describe('checkout', () => {
   it('issues an invoice for the order', async () => {
     const invoice = await einvoice.b2c.issue({
-      RelateNumber: 'ORDER0001', CustomerEmail: 'buyer@example.com.tw', Print: '0', Donation: '0', CarrierType: '1',
-      TaxType: '1', SalesAmount: 100, InvType: '07',
+      RelateNumber: 'ORDER0001',
+      CustomerEmail: 'buyer@example.com.tw',
+      Print: '0',
+      Donation: '0',
+      CarrierType: '1',
+      TaxType: '1',
+      SalesAmount: 100,
+      InvType: '07',
       Items: [{ ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 }],
     });
     expect(invoice.InvoiceNo).toMatch(/^[A-Z]{2}\d{8}$/);
   });
 
-  it('handles ECPay saying no (pick the mock\'s answer with a Prefer header)', async () => {
-    const refused = einvoice.b2c.checkLoveCode({ LoveCode: '168001' }, { headers: { Prefer: 'example=businessFailure' } });
+  it("handles ECPay saying no (pick the mock's answer with a Prefer header)", async () => {
+    const refused = einvoice.b2c.checkLoveCode(
+      { LoveCode: '168001' },
+      { headers: { Prefer: 'example=businessFailure' } },
+    );
     await expect(refused).rejects.toBeInstanceOf(EcpayBusinessError);
   });
 });

@@ -6,10 +6,20 @@ export const small = JSON.stringify({ MerchantID: '2000132', TrackID: '123456789
 
 /** MaintainMerchantCustomerData with every text field at its maximum length, in Chinese (about 2 KB of UTF-8). */
 export const medium = JSON.stringify({
-  MerchantID: '2000132', Action: 'Add', CustomerNumber: 'C'.repeat(20), Identifier: '53538851', type: '3',
-  CompanyName: chinese(60), PersonInCharge: chinese(30), Address: chinese(100), TelephoneNumber: '02-2655-1775 #123',
-  TradingSlang: chinese(20), ExchangeMode: '1', EmailAddress: 'invoice@ecpay.com.tw;finance@ecpay.com.tw',
-  SalesName: chinese(30), ContactAddress: chinese(100),
+  MerchantID: '2000132',
+  Action: 'Add',
+  CustomerNumber: 'C'.repeat(20),
+  Identifier: '53538851',
+  type: '3',
+  CompanyName: chinese(60),
+  PersonInCharge: chinese(30),
+  Address: chinese(100),
+  TelephoneNumber: '02-2655-1775 #123',
+  TradingSlang: chinese(20),
+  ExchangeMode: '1',
+  EmailAddress: 'invoice@ecpay.com.tw;finance@ecpay.com.tw',
+  SalesName: chinese(30),
+  ContactAddress: chinese(100),
 });
 
 /** A GetInvoiceWordSetting result with 1,000 tracks (about 200 KB). */
@@ -17,7 +27,15 @@ export const large = JSON.stringify({
   RtnCode: 1,
   RtnMsg: '成功',
   InvoiceInfo: Array.from({ length: 1_000 }, (_, i) => ({
-    TrackID: String(1_000_000_000 + i), InvoiceYear: '115', InvoiceTerm: (i % 6) + 1, InvoiceCategory: 2, InvType: '07',
-    InvoiceHeader: 'AQ', InvoiceStart: '10000000', InvoiceEnd: '19999999', InvoiceNo: String(10_000_000 + i), UseStatus: 2,
+    TrackID: String(1_000_000_000 + i),
+    InvoiceYear: '115',
+    InvoiceTerm: (i % 6) + 1,
+    InvoiceCategory: 2,
+    InvType: '07',
+    InvoiceHeader: 'AQ',
+    InvoiceStart: '10000000',
+    InvoiceEnd: '19999999',
+    InvoiceNo: String(10_000_000 + i),
+    UseStatus: 2,
   })),
 });

@@ -19,10 +19,23 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 async function codec() {
   // The codec as shipped: bundled by esbuild like the package, not transformed on the fly by a TypeScript loader.
   const outfile = join(root, '.tmp/bench-codec.mjs');
-  await build({ entryPoints: [join(root, 'src/codec.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning' });
-  const { aesDecrypt, aesEncrypt, createAesKey, decryptData, encryptData } = (await import(outfile)) as typeof import('../../src/codec.ts');
+  await build({
+    entryPoints: [join(root, 'src/codec.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
+  });
+  const { aesDecrypt, aesEncrypt, createAesKey, decryptData, encryptData } = (await import(
+    outfile
+  )) as typeof import('../../src/codec.ts');
   const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-  for (const [label, json] of [['~200 B', small], ['~2 KB', medium], ['~200 KB', large]] as const) {
+  for (const [label, json] of [
+    ['~200 B', small],
+    ['~2 KB', medium],
+    ['~200 KB', large],
+  ] as const) {
     const bytes = Buffer.from(json);
     const sealed = encryptData(aes, json);
     const bench = new Bench({ time: 1_000, warmup: true });
@@ -33,8 +46,12 @@ async function codec() {
     const [c, b] = bench.tasks.map((t) => t.result as { latency: { p50: number } });
     const us = (r: typeof c) => r!.latency.p50 * 1_000;
     const mbs = (r: typeof c) => bytes.length / (r!.latency.p50 / 1_000) / 1e6;
-    row(`codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`, `${fmt(us(c))} µs, ${fmt(mbs(c))} MB/s`,
-      `bare AES-128-CBC both ways: ${fmt(us(b))} µs, ${fmt(mbs(b))} MB/s`, `${fmt(us(c) / us(b), 2)}x`);
+    row(
+      `codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`,
+      `${fmt(us(c))} µs, ${fmt(mbs(c))} MB/s`,
+      `bare AES-128-CBC both ways: ${fmt(us(b))} µs, ${fmt(mbs(b))} MB/s`,
+      `${fmt(us(c) / us(b), 2)}x`,
+    );
   }
 }
 
@@ -42,25 +59,34 @@ async function codec() {
 async function throughput(call: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
   let done = 0;
   const end = performance.now() + ms;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      await call();
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await call();
+        done += 1;
+      }
+    }),
+  );
   return done / (ms / 1_000);
 }
 
 async function endToEnd() {
-  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)));
+  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)),
+  );
   try {
     const base = `http://127.0.0.1:${port}`;
     // The package as users run it: the built bundle, not the sources through a TypeScript loader.
     const { createEinvoiceClient } = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.ts');
     const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: base } });
     const envelope = JSON.stringify({ MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'x' });
-    const raw = () => fetch(`${base}/raw`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: envelope }).then((r) => r.json());
+    const raw = () =>
+      fetch(`${base}/raw`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: envelope }).then(
+        (r) => r.json(),
+      );
     const client = () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 });
     await throughput(raw, 16, 700);
     await throughput(client, 16, 700);
@@ -73,7 +99,12 @@ async function endToEnd() {
         c.push(await throughput(client, concurrency, 1_500));
       }
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      row(`client end to end, concurrency ${concurrency}`, `${fmt(mean(c), 0)} req/s`, `raw fetch of a fixed JSON: ${fmt(mean(r), 0)} req/s`, `${fmt(mean(c) / mean(r), 2)}x`);
+      row(
+        `client end to end, concurrency ${concurrency}`,
+        `${fmt(mean(c), 0)} req/s`,
+        `raw fetch of a fixed JSON: ${fmt(mean(r), 0)} req/s`,
+        `${fmt(mean(c) / mean(r), 2)}x`,
+      );
     }
     // Diagnostic: the same client against a server that answers a fixed pre-encrypted envelope, to separate the
     // client's own cost from the server's per-request crypto (both processes share this machine's cores).
@@ -81,7 +112,12 @@ async function endToEnd() {
     const fixed = () => fixedClient.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 });
     const r16 = await throughput(raw, 16, 1_500);
     const f16 = await throughput(fixed, 16, 1_500);
-    row('diagnostic: client, server answers a fixed envelope, c16', `${fmt(f16, 0)} req/s`, `raw fetch of a fixed JSON: ${fmt(r16, 0)} req/s`, `${fmt(f16 / r16, 2)}x`);
+    row(
+      'diagnostic: client, server answers a fixed envelope, c16',
+      `${fmt(f16, 0)} req/s`,
+      `raw fetch of a fixed JSON: ${fmt(r16, 0)} req/s`,
+      `${fmt(f16 / r16, 2)}x`,
+    );
   } finally {
     server.kill();
   }
@@ -100,11 +136,24 @@ async function perCall() {
   const { createEinvoiceClient } = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.ts');
   const { createAesKey, encryptData } = await import('../../src/codec.ts');
   const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-  const answer = JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1 }, TransCode: 1, TransMsg: 'Success', Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}') });
-  const fetch = (async () => new Response(answer, { headers: { 'Content-Type': 'application/json' } })) as typeof globalThis.fetch;
+  const answer = JSON.stringify({
+    MerchantID: '2000132',
+    RpHeader: { Timestamp: 1 },
+    TransCode: 1,
+    TransMsg: 'Success',
+    Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}'),
+  });
+  const fetch = (async () =>
+    new Response(answer, { headers: { 'Content-Type': 'application/json' } })) as typeof globalThis.fetch;
   const payload = { TrackID: '1234567890', InvoiceStatus: 2 as const };
   const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch });
-  const floor = handWrittenClient(STAGE_CREDENTIALS.merchantId, STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV, ENVIRONMENTS.stage, fetch);
+  const floor = handWrittenClient(
+    STAGE_CREDENTIALS.merchantId,
+    STAGE_CREDENTIALS.hashKey,
+    STAGE_CREDENTIALS.hashIV,
+    ENVIRONMENTS.stage,
+    fetch,
+  );
   const client = () => einvoice.b2c.updateInvoiceWordStatus(payload);
   const hand = () => floor('/B2CInvoice/UpdateInvoiceWordStatus', payload);
   for (let i = 0; i < 3; i += 1) {
@@ -118,7 +167,12 @@ async function perCall() {
     c.push(await cpuPerCall(client, 5_000));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  row('client CPU per call, instant transport', `${fmt(median(c))} µs`, `hand-written envelope client: ${fmt(median(h))} µs`, `${fmt(median(c) / median(h), 2)}x`);
+  row(
+    'client CPU per call, instant transport',
+    `${fmt(median(c))} µs`,
+    `hand-written envelope client: ${fmt(median(h))} µs`,
+    `${fmt(median(c) / median(h), 2)}x`,
+  );
 
   // Diagnostic: the generated operation over hey-api's fetch client alone (its options merge, Headers, Request and
   // response handling, no envelope, no checks), against the same instant fetch: the part of the gap that is the
@@ -126,10 +180,16 @@ async function perCall() {
   const { b2cUpdateInvoiceWordStatus } = await import('../../generated/hey-api/sdk.gen.ts');
   const { createClient, createConfig } = await import('../../generated/hey-api/client/index.ts');
   const heyApi = createClient(createConfig({ baseUrl: ENVIRONMENTS.stage }));
-  const sdk = () => b2cUpdateInvoiceWordStatus({ client: heyApi, body: payload, fetch, parseAs: 'stream', throwOnError: true });
+  const sdk = () =>
+    b2cUpdateInvoiceWordStatus({ client: heyApi, body: payload, fetch, parseAs: 'stream', throwOnError: true });
   const s: number[] = [];
   for (let round = 0; round < 5; round += 1) s.push(await cpuPerCall(sdk, 5_000));
-  row('diagnostic: the generated operation over hey-api alone, same instant fetch', `${fmt(median(s))} µs`, `hand-written envelope client: ${fmt(median(h))} µs`, `${fmt(median(s) / median(h), 2)}x`);
+  row(
+    'diagnostic: the generated operation over hey-api alone, same instant fetch',
+    `${fmt(median(s))} µs`,
+    `hand-written envelope client: ${fmt(median(h))} µs`,
+    `${fmt(median(s) / median(h), 2)}x`,
+  );
 }
 
 function coldStart() {
@@ -138,7 +198,13 @@ function coldStart() {
   writeFileSync(empty, '');
   const entry = join(root, 'dist/index.js');
   const measure = (code: string) =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); ${code}; console.log(performance.now() - t);`], { encoding: 'utf8' }));
+    Number(
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const t = performance.now(); ${code}; console.log(performance.now() - t);`],
+        { encoding: 'utf8' },
+      ),
+    );
   const samples: Record<'baseline' | 'client' | 'core', number[]> = { baseline: [], client: [], core: [] };
   for (let i = 0; i < 15; i += 1) {
     samples.baseline.push(measure(`await import(${JSON.stringify(empty)})`));
@@ -148,8 +214,16 @@ function coldStart() {
   rmSync(dir, { recursive: true, force: true });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(samples.baseline);
-  for (const [label, key] of [['cold start: import the package + createEinvoiceClient() (all operations)', 'client'], ['cold start: import the package + createEinvoiceCore()', 'core']] as const) {
-    row(label, `${fmt(median(samples[key]))} ms`, `import of an empty module: ${fmt(base)} ms`, `+${fmt(median(samples[key]) - base)} ms`);
+  for (const [label, key] of [
+    ['cold start: import the package + createEinvoiceClient() (all operations)', 'client'],
+    ['cold start: import the package + createEinvoiceCore()', 'core'],
+  ] as const) {
+    row(
+      label,
+      `${fmt(median(samples[key]))} ms`,
+      `import of an empty module: ${fmt(base)} ms`,
+      `+${fmt(median(samples[key]) - base)} ms`,
+    );
   }
 }
 
@@ -157,36 +231,72 @@ async function bundle() {
   // What an application ships: one operation through the core (the budget's case: the whole API is in the package,
   // the bundler keeps what is called), and the whole facade.
   const apps: [string, string][] = [
-    ['bundle: one operation (core + b2cIssue), esbuild --minify, gzip -9',
-      "import { createEinvoiceCore, b2cIssue } from './src/index.ts';\nconst e = createEinvoiceCore();\nconsole.log(await e.call(b2cIssue, {} as never));\n"],
-    ['bundle: the whole facade (createEinvoiceClient), same',
-      "import { createEinvoiceClient } from './src/index.ts';\nconst e = createEinvoiceClient();\nconsole.log(await e.b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }));\n"],
+    [
+      'bundle: one operation (core + b2cIssue), esbuild --minify, gzip -9',
+      "import { createEinvoiceCore, b2cIssue } from './src/index.ts';\nconst e = createEinvoiceCore();\nconsole.log(await e.call(b2cIssue, {} as never));\n",
+    ],
+    [
+      'bundle: the whole facade (createEinvoiceClient), same',
+      "import { createEinvoiceClient } from './src/index.ts';\nconst e = createEinvoiceClient();\nconsole.log(await e.b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }));\n",
+    ],
   ];
   for (const [label, contents] of apps) {
     const result = await build({
       stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'app.ts' },
-      bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', metafile: true, write: false,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      metafile: true,
+      write: false,
     });
     const output = result.outputFiles[0]!.contents;
     const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
     const groups: Record<string, number> = { 'hand-written (src/)': 0, 'generated (generated/)': 0, other: 0 };
     for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
-      const key = path.startsWith('src/') ? 'hand-written (src/)' : path.startsWith('generated/') ? 'generated (generated/)' : 'other';
+      const key = path.startsWith('src/')
+        ? 'hand-written (src/)'
+        : path.startsWith('generated/')
+          ? 'generated (generated/)'
+          : 'other';
       groups[key]! += bytesInOutput;
     }
     const gz = gzipSync(output, { level: 9 }).length;
-    const parts = Object.entries(groups).filter(([, b]) => b > 0).map(([k, b]) => `${k} ${fmt(b / 1024)} KB`).join(', ');
-    row(label, `${fmt(gz / 1024)} KB gzipped (${fmt(output.length / 1024)} KB minified)`, `minified by origin: ${parts}`, `${fmt(gz / 1024 / 20 * 100, 0)}% of the 20 KB budget`);
+    const parts = Object.entries(groups)
+      .filter(([, b]) => b > 0)
+      .map(([k, b]) => `${k} ${fmt(b / 1024)} KB`)
+      .join(', ');
+    row(
+      label,
+      `${fmt(gz / 1024)} KB gzipped (${fmt(output.length / 1024)} KB minified)`,
+      `minified by origin: ${parts}`,
+      `${fmt((gz / 1024 / 20) * 100, 0)}% of the 20 KB budget`,
+    );
   }
 }
 
 function soak() {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'test/bench/soak.ts')], { cwd: root, encoding: 'utf8' });
-  const r = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; calls: number; before: number; after: number; listeners: number; handlesBefore: number; handlesAfter: number };
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'test/bench/soak.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as {
+    seconds: number;
+    calls: number;
+    before: number;
+    after: number;
+    listeners: number;
+    handlesBefore: number;
+    handlesAfter: number;
+  };
   const mb = (b: number) => `${fmt(b / 1024 / 1024)} MB`;
-  row(`memory: ${r.seconds} s of load on loopback (${r.calls} calls, one shared AbortSignal)`, `heap after GC ${mb(r.after)}`,
+  row(
+    `memory: ${r.seconds} s of load on loopback (${r.calls} calls, one shared AbortSignal)`,
+    `heap after GC ${mb(r.after)}`,
     `heap after GC at the start: ${mb(r.before)}; abort listeners left ${r.listeners}; handles ${r.handlesBefore} -> ${r.handlesAfter}`,
-    `${r.after >= r.before ? '+' : ''}${mb(r.after - r.before)}`);
+    `${r.after >= r.before ? '+' : ''}${mb(r.after - r.before)}`,
+  );
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -199,7 +309,9 @@ coldStart();
 await bundle();
 soak();
 
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'baseline (same run)', 'ratio'][i]!.length));
+const widths = [0, 1, 2, 3].map((i) =>
+  Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'baseline (same run)', 'ratio'][i]!.length),
+);
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(line(['measure', 'figure', 'baseline (same run)', 'ratio']));
 console.log(line(widths.map((w) => '-'.repeat(w))));

@@ -7,7 +7,13 @@ import { createAesKey, decryptData, encryptData } from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
 
 const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-const fixed = JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1 }, TransCode: 1, TransMsg: 'Success', Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}') });
+const fixed = JSON.stringify({
+  MerchantID: '2000132',
+  RpHeader: { Timestamp: 1 },
+  TransCode: 1,
+  TransMsg: 'Success',
+  Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}'),
+});
 
 const server = createServer((req, res) => {
   let body = '';
@@ -19,7 +25,10 @@ const server = createServer((req, res) => {
       const request = JSON.parse(body);
       const data = JSON.parse(decryptData(aes, request.Data));
       answer = JSON.stringify({
-        MerchantID: request.MerchantID, RpHeader: { Timestamp: Math.floor(Date.now() / 1000) }, TransCode: 1, TransMsg: 'Success',
+        MerchantID: request.MerchantID,
+        RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
+        TransCode: 1,
+        TransMsg: 'Success',
         Data: encryptData(aes, JSON.stringify({ RtnCode: 1, RtnMsg: `成功 ${data.TrackID}` })),
       });
     }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { root } from '../support/spec.ts';
 
 // The package as users run it: the built bundle.
-const { createEinvoiceClient, STAGE_CREDENTIALS } = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.ts');
+const { createEinvoiceClient, STAGE_CREDENTIALS } = (await import(
+  join(root, 'dist/index.js')
+)) as typeof import('../../src/index.ts');
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -18,21 +20,28 @@ const heap = () => {
   return process.memoryUsage().heapUsed;
 };
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)));
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/server.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise<number>((resolve) =>
+  server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)),
+);
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: `http://127.0.0.1:${port}` } });
 const shared = new AbortController().signal;
-const call = () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 }, { signal: shared });
+const call = () =>
+  einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 }, { signal: shared });
 
 async function load(ms: number): Promise<number> {
   let calls = 0;
   const end = performance.now() + ms;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (performance.now() < end) {
-      await call();
-      calls += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (performance.now() < end) {
+        await call();
+        calls += 1;
+      }
+    }),
+  );
   return calls;
 }
 
@@ -45,4 +54,14 @@ const listeners = getEventListeners(shared, 'abort').length;
 server.kill();
 await new Promise((resolve) => server.once('exit', resolve));
 await new Promise((resolve) => setTimeout(resolve, 100));
-console.log(JSON.stringify({ seconds, calls, before, after, listeners, handlesBefore, handlesAfter: process.getActiveResourcesInfo().length }));
+console.log(
+  JSON.stringify({
+    seconds,
+    calls,
+    before,
+    after,
+    listeners,
+    handlesBefore,
+    handlesAfter: process.getActiveResourcesInfo().length,
+  }),
+);

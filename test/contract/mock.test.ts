@@ -18,13 +18,17 @@ const alive = (pid: number) => {
 };
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
-  for (const until = Date.now() + withinMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) if (!alive(pid)) return true;
+  for (const until = Date.now() + withinMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100)))
+    if (!alive(pid)) return true;
   return !alive(pid);
 }
 
 /** Runs test/fixtures/mock-child.ts in its own Node process (no tsx wrapper process: the PID is the mock's parent). */
 async function startChild(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/mock-child.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/mock-child.ts'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   return { child, ...(JSON.parse(line) as { pid: number; url: string }) };
 }
@@ -33,7 +37,9 @@ describe('the mock cannot leak', () => {
   it('Prism ends when the process that started it is killed with SIGKILL', async () => {
     const { child, pid, url } = await startChild('--stay');
     expect(alive(pid)).toBe(true);
-    expect((await fetch(`${url}/B2CInvoice/GetIssue`, { method: 'POST', body: '{}' })).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${url}/B2CInvoice/GetIssue`, { method: 'POST', body: '{}' })).status).toBeGreaterThanOrEqual(
+      400,
+    );
     child.kill('SIGKILL');
     await once(child, 'exit');
     expect(await gone(pid, 5_000)).toBe(true);

@@ -8,7 +8,6 @@ import { facadeFor, operation, paths } from '../support/spec.ts';
 
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } });
 
-
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))('%s against Prism', (path) => {
   const { requestExamples, responseExamples } = operation(path);
   const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
@@ -18,7 +17,9 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
   const returned = (data: Record<string, unknown>) => ({
     ...data,
     ...(op['x-ecpay-outcomes'] ? { outcome: expect.stringMatching(/^[a-z-]+$/) } : {}),
-    ...(op['x-ecpay-records-date'] ? { [op['x-ecpay-records-date']]: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } : {}),
+    ...(op['x-ecpay-records-date']
+      ? { [op['x-ecpay-records-date']]: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }
+      : {}),
   });
 
   it('sends a request Prism accepts, and decrypts the success example to the spec plaintext', async () => {
@@ -34,7 +35,7 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
     expect(await fn(payload)).toEqual(returned(echoing(op, payload, responseExamples.success['x-ecpay-data'])));
   });
 
-  it('raises EcpayBusinessError for the business-failure example, with ECPay\'s code and message', async () => {
+  it("raises EcpayBusinessError for the business-failure example, with ECPay's code and message", async () => {
     const expected = responseExamples.businessFailure['x-ecpay-data'];
     const error = await fn(payload, prefer('businessFailure')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayBusinessError);
@@ -55,39 +56,51 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
 });
 
 // Document operations: the mock answers the file by default, and a failure envelope when JSON is asked for.
-describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] === 'pdf'))('%s (a document) against Prism', (path) => {
-  const { requestExamples, responseExamples } = operation(path);
-  const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
-  // A client per test: a document operation's call rate (rateLimit) is kept per client.
-  const fresh = () => facadeFor(createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } }), path);
-  const asking = (example: string) => ({ headers: { Prefer: `example=${example}`, Accept: 'application/json' } });
+describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] === 'pdf'))(
+  '%s (a document) against Prism',
+  (path) => {
+    const { requestExamples, responseExamples } = operation(path);
+    const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
+    // A client per test: a document operation's call rate (rateLimit) is kept per client.
+    const fresh = () =>
+      facadeFor(createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } }), path);
+    const asking = (example: string) => ({ headers: { Prefer: `example=${example}`, Accept: 'application/json' } });
 
-  it('downloads the file as bytes with its content type', async () => {
-    const file = await fresh()(payload);
-    expect(file.contentType).toBe('application/pdf');
-    expect(Buffer.from(file.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  });
+    it('downloads the file as bytes with its content type', async () => {
+      const file = await fresh()(payload);
+      expect(file.contentType).toBe('application/pdf');
+      expect(Buffer.from(file.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    });
 
-  it('raises EcpayBusinessError for the business-failure envelope', async () => {
-    const expected = responseExamples.businessFailure['x-ecpay-data'];
-    const error = await fresh()(payload, asking('businessFailure')).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'EcpayBusinessError', rtnCode: expected.RtnCode });
-  });
+    it('raises EcpayBusinessError for the business-failure envelope', async () => {
+      const expected = responseExamples.businessFailure['x-ecpay-data'];
+      const error = await fresh()(payload, asking('businessFailure')).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'EcpayBusinessError', rtnCode: expected.RtnCode });
+    });
 
-  it('raises EcpayEnvelopeError for the envelope failure', async () => {
-    const error = await fresh()(payload, asking('envelopeFailure')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EcpayEnvelopeError);
-  });
-});
+    it('raises EcpayEnvelopeError for the envelope failure', async () => {
+      const error = await fresh()(payload, asking('envelopeFailure')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EcpayEnvelopeError);
+    });
+  },
+);
 
 describe('the contract check itself can fail', () => {
   const post = (body: unknown) =>
-    fetch(`${inject('mockUrl')}/B2CInvoice/TriggerIssue`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${inject('mockUrl')}/B2CInvoice/TriggerIssue`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it.each([
     ['no RqHeader', { MerchantID: '2000132', Data: 'AAAA' }, 'RqHeader'],
     ['a string Timestamp', { MerchantID: '2000132', RqHeader: { Timestamp: '1525168923' }, Data: 'AAAA' }, 'Timestamp'],
-    ['an unknown envelope field', { MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'AAAA', Extra: 1 }, 'Extra'],
+    [
+      'an unknown envelope field',
+      { MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'AAAA', Extra: 1 },
+      'Extra',
+    ],
     ['Data that is not Base64', { MerchantID: '2000132', RqHeader: { Timestamp: 1 }, Data: 'not base64!' }, 'Data'],
   ])('Prism rejects an envelope with %s', async (_, body, field) => {
     const response = await post(body);
@@ -96,8 +109,11 @@ describe('the contract check itself can fail', () => {
     expect(JSON.stringify(problem.validation)).toContain(field);
   });
 
-  it('TriggerIssue\'s delayed example decrypts to RtnCode 4000003, a success', async () => {
-    const result = await einvoice.b2c.triggerIssue({ Tsr: '201909170001', PayType: '2' }, { headers: { Prefer: 'example=delayed' } });
+  it("TriggerIssue's delayed example decrypts to RtnCode 4000003, a success", async () => {
+    const result = await einvoice.b2c.triggerIssue(
+      { Tsr: '201909170001', PayType: '2' },
+      { headers: { Prefer: 'example=delayed' } },
+    );
     expect(result.RtnCode).toBe(4000003);
   });
 });

@@ -20,10 +20,16 @@ const tsc = join(root, 'node_modules/.bin/tsc');
 /** Runs a command; resolves its stdout, rejects with its stderr and stdout in the message. */
 const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 120_000) =>
   new Promise<string>((resolve, reject) => {
-    execFile(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${error.message}\n${stderr}\n${stdout}`));
-      else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${error.message}\n${stderr}\n${stdout}`));
+        else resolve(stdout);
+      },
+    );
   });
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], cwd);
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!);
@@ -35,7 +41,9 @@ let installed: string[] = [];
 
 beforeAll(async () => {
   await run(join(root, 'node_modules/.bin/tsx'), ['codegen/build-package.ts'], root);
-  const [packed] = JSON.parse(await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root));
+  const [packed] = JSON.parse(
+    await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root),
+  );
   files = packed.files.map((f: { path: string }) => f.path);
   const tarball = join(work, packed.filename);
   await Promise.all(
@@ -51,11 +59,16 @@ beforeAll(async () => {
       await npm(['install', '--no-save', '@types/node@20'], dir!);
       // Prism (the mock's optional peer) and vitest come from this repository instead of 90 MB of downloads.
       mkdirSync(join(dir!, 'node_modules/@stoplight'), { recursive: true });
-      symlinkSync(join(root, 'node_modules/@stoplight/prism-cli'), join(dir!, 'node_modules/@stoplight/prism-cli'), 'dir');
+      symlinkSync(
+        join(root, 'node_modules/@stoplight/prism-cli'),
+        join(dir!, 'node_modules/@stoplight/prism-cli'),
+        'dir',
+      );
       symlinkSync(join(root, 'node_modules/vitest'), join(dir!, 'node_modules/vitest'), 'dir');
     }),
   );
-  for (const dir of [esm, cjs]) for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
+  for (const dir of [esm, cjs])
+    for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
   cpSync(join(root, 'examples'), join(esm, 'examples'), { recursive: true });
 }, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -145,13 +158,30 @@ const tsconfig = (dir: string, name: string, compilerOptions: Record<string, unk
 describe.concurrent('npm pack', () => {
   it('ships both bundles of each entry, their types for import and require, the wire spec, LICENSE and CHANGELOG; no sources or tests', () => {
     for (const f of [
-      'dist/index.js', 'dist/index.cjs', 'dist/mock.js', 'dist/mock.cjs', 'dist/mock-vitest.js', 'dist/mock-vitest.cjs', 'dist/mock-cli.js',
-      'dist/types/src/index.d.ts', 'dist/types/src/index.d.cts', 'dist/types/src/mock.d.cts', 'dist/types/src/mock-vitest.d.ts',
-      'spec/views/wire.yaml', 'LICENSE', 'CHANGELOG.md', 'README.md',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/mock.js',
+      'dist/mock.cjs',
+      'dist/mock-vitest.js',
+      'dist/mock-vitest.cjs',
+      'dist/mock-cli.js',
+      'dist/types/src/index.d.ts',
+      'dist/types/src/index.d.cts',
+      'dist/types/src/mock.d.cts',
+      'dist/types/src/mock-vitest.d.ts',
+      'spec/views/wire.yaml',
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
     ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('codegen/') || f.startsWith('examples/') || /(?<!\.d)\.c?ts$/.test(f))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          f.startsWith('test/') || f.startsWith('codegen/') || f.startsWith('examples/') || /(?<!\.d)\.c?ts$/.test(f),
+      ),
+    ).toEqual([]);
   });
 
   it('installs with no runtime dependency', () => {
@@ -163,7 +193,9 @@ describe.concurrent('npm pack', () => {
     mkdirSync(beside);
     writeFileSync(join(beside, 'package.json'), '{"private":true}');
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-    const out = await npm(['install', '--dry-run', join(work, tarball), '@stoplight/prism-cli@5.16.0'], beside).catch((e: Error) => e);
+    const out = await npm(['install', '--dry-run', join(work, tarball), '@stoplight/prism-cli@5.16.0'], beside).catch(
+      (e: Error) => e,
+    );
     if (out instanceof Error) {
       if (/ERESOLVE/.test(out.message)) throw out;
       console.warn(`skipped the peer range check: ${out.message.split('\n')[0]}`);
@@ -174,11 +206,19 @@ describe.concurrent('npm pack', () => {
 
 describe.concurrent('JavaScript', () => {
   it('calls an operation against the mock with import (ES modules)', async () => {
-    expect(lastJson(await run(process.execPath, ['use.mjs'], esm, { MOCK_URL: inject('mockUrl') }))).toEqual({ ...expected, startMock: 'function', setup: 'function' });
+    expect(lastJson(await run(process.execPath, ['use.mjs'], esm, { MOCK_URL: inject('mockUrl') }))).toEqual({
+      ...expected,
+      startMock: 'function',
+      setup: 'function',
+    });
   });
 
   it('calls an operation against a mock it starts itself with require (CommonJS), loading the CommonJS bundle', async () => {
-    expect(lastJson(await run(process.execPath, ['use.cjs'], cjs))).toEqual({ ...expected, setup: 'function', loaded: 'index.cjs' });
+    expect(lastJson(await run(process.execPath, ['use.cjs'], cjs))).toEqual({
+      ...expected,
+      setup: 'function',
+      loaded: 'index.cjs',
+    });
   });
 
   it('says how to get Prism when the mock helper is used without it', async () => {
@@ -186,35 +226,65 @@ describe.concurrent('JavaScript', () => {
     const app = join(work, 'no-prism');
     cpSync(join(esm, 'node_modules/ecpay-einvoice'), join(app, 'node_modules/ecpay-einvoice'), { recursive: true });
     writeFileSync(join(app, 'package.json'), '{"private":true,"type":"module"}');
-    writeFileSync(join(app, 'mock.mjs'), `
+    writeFileSync(
+      join(app, 'mock.mjs'),
+      `
       import { startMock } from 'ecpay-einvoice/mock';
       await startMock({ port: 0 }).then(() => console.log('started?'), (e) => console.log(e.code, e.message));
-    `);
+    `,
+    );
     const out = await run(process.execPath, ['mock.mjs'], app);
-    expect(out).toContain('PRISM_MISSING The mock needs @stoplight/prism-cli: npm install --save-dev @stoplight/prism-cli@5.14.2');
+    expect(out).toContain(
+      'PRISM_MISSING The mock needs @stoplight/prism-cli: npm install --save-dev @stoplight/prism-cli@5.14.2',
+    );
   });
 });
 
 describe.concurrent('TypeScript (strict)', () => {
   it('moduleResolution bundler, exactOptionalPropertyTypes, skipLibCheck off: type-checks, compiles and runs', async () => {
-    const config = tsconfig(esm, 'tsconfig.bundler.json', { module: 'esnext', moduleResolution: 'bundler', exactOptionalPropertyTypes: true, skipLibCheck: false, outDir: 'out-bundler' });
+    const config = tsconfig(esm, 'tsconfig.bundler.json', {
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      outDir: 'out-bundler',
+    });
     await run(tsc, ['-p', config], esm);
-    expect(lastJson(await run(process.execPath, ['out-bundler/check.js'], esm, { MOCK_URL: inject('mockUrl') }))).toEqual({ ...expected, methods: ['POST', 'POST'] });
+    expect(
+      lastJson(await run(process.execPath, ['out-bundler/check.js'], esm, { MOCK_URL: inject('mockUrl') })),
+    ).toEqual({ ...expected, methods: ['POST', 'POST'] });
   });
 
   it('module commonjs: compiles to require() and runs on the CommonJS bundle', async () => {
-    const config = tsconfig(cjs, 'tsconfig.commonjs.json', { module: 'commonjs', esModuleInterop: true, outDir: 'out-commonjs' });
+    const config = tsconfig(cjs, 'tsconfig.commonjs.json', {
+      module: 'commonjs',
+      esModuleInterop: true,
+      outDir: 'out-commonjs',
+    });
     await run(tsc, ['-p', config], cjs);
-    expect(lastJson(await run(process.execPath, ['out-commonjs/check.js'], cjs, { MOCK_URL: inject('mockUrl') }))).toEqual({ ...expected, methods: ['POST', 'POST'] });
+    expect(
+      lastJson(await run(process.execPath, ['out-commonjs/check.js'], cjs, { MOCK_URL: inject('mockUrl') })),
+    ).toEqual({ ...expected, methods: ['POST', 'POST'] });
   });
 
   it.each([
     ['node16, an ES module project (import: the .d.ts types)', esm, { module: 'node16', moduleResolution: 'node16' }],
-    ['node16, a CommonJS project (require: the .d.cts types; skipLibCheck off)', cjs, { module: 'node16', moduleResolution: 'node16', skipLibCheck: false }],
+    [
+      'node16, a CommonJS project (require: the .d.cts types; skipLibCheck off)',
+      cjs,
+      { module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
+    ],
     ['nodenext, a CommonJS project', cjs, { module: 'nodenext', moduleResolution: 'nodenext' }],
-    ['node10 (main, types and typesVersions for the subpaths; skipLibCheck off)', cjs, { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', skipLibCheck: false }],
+    [
+      'node10 (main, types and typesVersions for the subpaths; skipLibCheck off)',
+      cjs,
+      { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', skipLibCheck: false },
+    ],
   ])('moduleResolution %s: type-checks', async (_name, dir, options) => {
-    const config = tsconfig(dir, `tsconfig.${(options.moduleResolution as string)}-${dir === esm ? 'esm' : 'cjs'}.json`, { ...options, noEmit: true });
+    const config = tsconfig(dir, `tsconfig.${options.moduleResolution as string}-${dir === esm ? 'esm' : 'cjs'}.json`, {
+      ...options,
+      noEmit: true,
+    });
     await run(tsc, ['-p', config], dir);
   });
 
@@ -236,7 +306,12 @@ describe.concurrent('the examples, against the packed package', () => {
   const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
   it('type-check under moduleResolution bundler', async () => {
-    const config = tsconfig(esm, 'tsconfig.examples.json', { module: 'esnext', moduleResolution: 'bundler', noEmit: true, skipLibCheck: true }, ['examples']);
+    const config = tsconfig(
+      esm,
+      'tsconfig.examples.json',
+      { module: 'esnext', moduleResolution: 'bundler', noEmit: true, skipLibCheck: true },
+      ['examples'],
+    );
     await run(tsc, ['-p', config], esm);
   });
 
@@ -251,7 +326,20 @@ describe.concurrent('the examples, against the packed package', () => {
   });
 
   it('vitest/ runs a suite against the mock from the ready-made global setup', async () => {
-    const out = await run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'examples/vitest/vitest.config.ts', '--root', esm, 'examples/vitest'], esm, { NO_COLOR: '1' });
+    const out = await run(
+      process.execPath,
+      [
+        join(root, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        'examples/vitest/vitest.config.ts',
+        '--root',
+        esm,
+        'examples/vitest',
+      ],
+      esm,
+      { NO_COLOR: '1' },
+    );
     expect(out).toMatch(/Tests\s+2 passed/);
   });
 });

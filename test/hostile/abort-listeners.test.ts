@@ -49,7 +49,11 @@ describe('one long-lived AbortSignal shared by many calls', () => {
     });
     const { signal } = new AbortController();
     const einvoice = clientFor(server.url, { maxConnections: 8 });
-    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => einvoice.b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: `T${i}`, InvoiceStatus: 2 }, { signal })));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        einvoice.b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: `T${i}`, InvoiceStatus: 2 }, { signal }),
+      ),
+    );
     expect(results.filter((r) => r.attempts === 2)).toHaveLength(50);
     expect(server.count).toBe(550);
     expect(listeners(signal)).toBe(0);
@@ -59,7 +63,11 @@ describe('one long-lived AbortSignal shared by many calls', () => {
     const server = await serve((_req, res) => ok(res));
     const signal = AbortSignal.timeout(60_000);
     const einvoice = clientFor(server.url);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 }, { signal })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 }, { signal }),
+      ),
+    );
     expect(server.count).toBe(100);
     expect(listeners(signal)).toBe(0);
   });
@@ -74,14 +82,24 @@ describe('a call cancelled while waiting for a connection slot', () => {
     // One call takes the only slot and is held by the server; 20 more wait with the shared signal, one with its own.
     const first = einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T0', InvoiceStatus: 2 }, { signal: shared });
     await until(() => hold.held() === 1);
-    const waiting = Array.from({ length: 20 }, (_, i) => einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i + 1}`, InvoiceStatus: 2 }, { signal: shared }));
+    const waiting = Array.from({ length: 20 }, (_, i) =>
+      einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i + 1}`, InvoiceStatus: 2 }, { signal: shared }),
+    );
     const mine = new AbortController();
-    const cancelled = rejection(einvoice.b2c.triggerIssue({ Tsr: 'T-2024-0001', PayType: '2' }, { signal: mine.signal }));
+    const cancelled = rejection(
+      einvoice.b2c.triggerIssue({ Tsr: 'T-2024-0001', PayType: '2' }, { signal: mine.signal }),
+    );
     await new Promise((r) => setTimeout(r, 20));
     mine.abort();
     const error = await cancelled;
     expect(error).toBeInstanceOf(EcpayAbortError);
-    expect(error).toMatchObject({ name: 'EcpayAbortError', operation: 'b2cTriggerIssue', outcomeUnknown: false, succeeded: false, recovery: undefined });
+    expect(error).toMatchObject({
+      name: 'EcpayAbortError',
+      operation: 'b2cTriggerIssue',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
     expect(error.message).toContain('cancelled by the caller before sending');
     expect(listeners(mine.signal)).toBe(0);
     expect(server.count).toBe(1);
@@ -91,7 +109,9 @@ describe('a call cancelled while waiting for a connection slot', () => {
     expect(server.count).toBe(21);
     expect(listeners(shared)).toBe(0);
     // The cancelled call's place in the queue was not leaked: the slot still serves the next call.
-    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T99', InvoiceStatus: 2 })).resolves.toMatchObject({ RtnCode: 1 });
+    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T99', InvoiceStatus: 2 })).resolves.toMatchObject({
+      RtnCode: 1,
+    });
     expect(server.count).toBe(22);
   });
 
@@ -102,7 +122,9 @@ describe('a call cancelled while waiting for a connection slot', () => {
     const first = einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T0', InvoiceStatus: 2 });
     await until(() => hold.held() === 1);
     const controllers = Array.from({ length: 200 }, () => new AbortController());
-    const calls = controllers.map((c, i) => rejection(einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i + 1}`, InvoiceStatus: 2 }, { signal: c.signal })));
+    const calls = controllers.map((c, i) =>
+      rejection(einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i + 1}`, InvoiceStatus: 2 }, { signal: c.signal })),
+    );
     for (const c of controllers) c.abort();
     const errors = await Promise.all(calls);
     for (const e of errors) expect(e).toBeInstanceOf(EcpayAbortError);
@@ -118,7 +140,9 @@ describe('a call cancelled at other points', () => {
     const server = await serve((_req, res) => void res.writeHead(503).end('busy'));
     const controller = new AbortController();
     const einvoice = clientFor(server.url, { retry: { baseDelayMs: 2_000, maxDelayMs: 2_000 } });
-    const pending = rejection(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }, { signal: controller.signal }));
+    const pending = rejection(
+      einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }, { signal: controller.signal }),
+    );
     await until(() => server.count === 1);
     await new Promise((r) => setTimeout(r, 20));
     controller.abort();
@@ -133,11 +157,18 @@ describe('a call cancelled at other points', () => {
     const hold = holding();
     const server = await serve(hold.handler);
     const controller = new AbortController();
-    const pending = rejection(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-2024-0001', PayType: '2' }, { signal: controller.signal }));
+    const pending = rejection(
+      clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-2024-0001', PayType: '2' }, { signal: controller.signal }),
+    );
     await until(() => hold.held() === 1);
     controller.abort();
     const error = await pending;
-    expect(error).toMatchObject({ name: 'EcpayAbortError', outcomeUnknown: true, succeeded: false, recovery: { call: 'b2c.getIssue' } });
+    expect(error).toMatchObject({
+      name: 'EcpayAbortError',
+      outcomeUnknown: true,
+      succeeded: false,
+      recovery: { call: 'b2c.getIssue' },
+    });
     expect(listeners(controller.signal)).toBe(0);
     expect(server.count).toBe(1);
   });

@@ -3,7 +3,12 @@
 // left undefined, `options: null`) is accepted.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createEinvoiceClient, EcpayConfigError, STAGE_CREDENTIALS, type EinvoiceClientConfig } from '../../src/index.ts';
+import {
+  createEinvoiceClient,
+  EcpayConfigError,
+  STAGE_CREDENTIALS,
+  type EinvoiceClientConfig,
+} from '../../src/index.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
 import { ecpayAnswer, type Handler } from '../support/loopback.ts';
 
@@ -25,7 +30,12 @@ async function refusedConfig(config: (url: string) => EinvoiceClientConfig) {
     error = e;
   }
   expect(error).toBeInstanceOf(EcpayConfigError);
-  expect(error).toMatchObject({ name: 'EcpayConfigError', outcomeUnknown: false, succeeded: false, recovery: undefined });
+  expect(error).toMatchObject({
+    name: 'EcpayConfigError',
+    outcomeUnknown: false,
+    succeeded: false,
+    recovery: undefined,
+  });
   expect(server.count).toBe(0);
   return error as EcpayConfigError;
 }
@@ -45,7 +55,12 @@ describe('retry.maxRetries', () => {
 
   it('undefined means the default: 2 retries', async () => {
     const server = await serve((_req, res) => void res.writeHead(503).end('busy'));
-    const error = await rejection(createEinvoiceClient({ ...base(server.url), retry: { maxRetries: undefined, baseDelayMs: 1 } }).b2c.updateInvoiceWordStatus(status));
+    const error = await rejection(
+      createEinvoiceClient({
+        ...base(server.url),
+        retry: { maxRetries: undefined, baseDelayMs: 1 },
+      }).b2c.updateInvoiceWordStatus(status),
+    );
     expect(error).toMatchObject({ name: 'EcpayHttpError', status: 503, attempts: 3 });
     expect(server.count).toBe(3);
   });
@@ -59,9 +74,16 @@ describe('now', () => {
     ['undefined', () => undefined as unknown as number],
   ])('returning %s is refused at call time, before anything is sent', async (_, now) => {
     const server = await serve(ok);
-    const error = await rejection(createEinvoiceClient({ ...base(server.url), now }).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }));
+    const error = await rejection(
+      createEinvoiceClient({ ...base(server.url), now }).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }),
+    );
     expect(error).toBeInstanceOf(EcpayConfigError);
-    expect(error).toMatchObject({ name: 'EcpayConfigError', outcomeUnknown: false, succeeded: false, recovery: undefined });
+    expect(error).toMatchObject({
+      name: 'EcpayConfigError',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
     expect(error.message).toMatch(/now\(\) returned .*, not milliseconds since the epoch; nothing was sent/);
     expect(server.count).toBe(0);
   });
@@ -69,12 +91,17 @@ describe('now', () => {
 
 describe('signal', () => {
   it.each([
-    ['a look-alike object', { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {}, throwIfAborted() {} }],
+    [
+      'a look-alike object',
+      { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {}, throwIfAborted() {} },
+    ],
     ['an AbortController instead of its signal', new AbortController()],
     ['true', true],
   ])('%s is refused before anything is sent', async (_, signal) => {
     const server = await serve(ok);
-    const error = await rejection(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }, { signal: signal as never }));
+    const error = await rejection(
+      clientFor(server.url).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }, { signal: signal as never }),
+    );
     expect(error).toBeInstanceOf(EcpayConfigError);
     expect(error).toMatchObject({ outcomeUnknown: false, succeeded: false });
     expect(error.message).toContain('signal must be an AbortSignal (from an AbortController)');
@@ -92,11 +119,23 @@ describe('environment.baseUrl', () => {
     ['credentials and an https scheme', () => `https://admin:${password}@einvoice.example.com.tw`],
     ['credentials and another scheme', () => `ftp://admin:${password}@einvoice.example.com.tw`],
     ['credentials without a scheme', () => `admin:${password}@einvoice.example.com.tw`],
-    ['credentials, a percent-encoded password', (url: string) => url.replace('http://', `http://admin:${encodeURIComponent(`${password}/#?`)}@`)],
+    [
+      'credentials, a percent-encoded password',
+      (url: string) => url.replace('http://', `http://admin:${encodeURIComponent(`${password}/#?`)}@`),
+    ],
   ])('with %s is refused, and the secret appears in no rendering of the error', async (_, make) => {
     const error = await refusedConfig((url) => ({ ...base(url), environment: { baseUrl: make(url) } }));
-    expect(error.message).toMatch(/must not carry a user or password|must start with http:\/\/ or https:\/\/|is not a URL/);
-    for (const text of [error.message, String(error), error.stack ?? '', inspect(error), inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(error)]) {
+    expect(error.message).toMatch(
+      /must not carry a user or password|must start with http:\/\/ or https:\/\/|is not a URL/,
+    );
+    for (const text of [
+      error.message,
+      String(error),
+      error.stack ?? '',
+      inspect(error),
+      inspect(error, { depth: Infinity, showHidden: true }),
+      JSON.stringify(error),
+    ]) {
       expect(text).not.toContain(password);
       expect(text).not.toContain(encodeURIComponent(password));
     }
@@ -119,7 +158,9 @@ describe('environment.baseUrl', () => {
     ['a protocol-relative URL', (url: string) => url.replace('http:', '')],
   ])('without a scheme (%s) is refused with how to write it', async (_, make) => {
     const error = await refusedConfig((url) => ({ ...base(url), environment: { baseUrl: make(url) } }));
-    expect(error.message).toMatch(/give it as http:\/\/host:port or https:\/\/host|must start with http:\/\/ or https:\/\//);
+    expect(error.message).toMatch(
+      /give it as http:\/\/host:port or https:\/\/host|must start with http:\/\/ or https:\/\//,
+    );
   });
 
   it('a plain http base URL with a trailing slash is accepted', async () => {
@@ -144,10 +185,20 @@ describe('caller headers that frame the request or steer the connection', () => 
   ];
   it.each(reserved)('%s is refused before anything is sent, for TriggerIssue', async (name, value) => {
     const server = await serve(ok);
-    const error = await rejection(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }, { headers: { [name]: value } }));
+    const error = await rejection(
+      clientFor(server.url).b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }, { headers: { [name]: value } }),
+    );
     expect(error).toBeInstanceOf(EcpayConfigError);
-    expect(error).toMatchObject({ name: 'EcpayConfigError', operation: 'b2cTriggerIssue', outcomeUnknown: false, succeeded: false, recovery: undefined });
-    expect(error.message).toContain(`headers may not set ${name}: the client frames the request and owns the connection; nothing was sent`);
+    expect(error).toMatchObject({
+      name: 'EcpayConfigError',
+      operation: 'b2cTriggerIssue',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
+    expect(error.message).toContain(
+      `headers may not set ${name}: the client frames the request and owns the connection; nothing was sent`,
+    );
     expect(server.count).toBe(0);
   });
 
@@ -178,7 +229,9 @@ describe('caller headers that frame the request or steer the connection', () => 
 describe('the options object', () => {
   it('null is accepted as no options', async () => {
     const server = await serve(ok);
-    await expect(clientFor(server.url).b2c.updateInvoiceWordStatus(status, null as never)).resolves.toMatchObject({ RtnCode: 1 });
+    await expect(clientFor(server.url).b2c.updateInvoiceWordStatus(status, null as never)).resolves.toMatchObject({
+      RtnCode: 1,
+    });
     expect(server.count).toBe(1);
   });
 

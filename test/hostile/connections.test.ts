@@ -21,8 +21,17 @@ describe('maxConnections', () => {
       return ecpayAnswer({ RtnCode: 1, RtnMsg: `track ${data.TrackID}` });
     }, 8);
     closeInFlight = server.close;
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, maxConnections: 8, retry: { maxRetries: 0 } });
-    const results = await Promise.all(Array.from({ length: 2_000 }, (_, i) => einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 })));
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: server.url },
+      maxConnections: 8,
+      retry: { maxRetries: 0 },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 2_000 }, (_, i) =>
+        einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 }),
+      ),
+    );
     results.forEach((r, i) => expect(r.RtnMsg).toBe(`track T${i}`));
     expect(server.stats.count).toBe(2_000);
     // The bound was reached (the server holds answers until 8 wait, so the calls pile up) and never crossed.
@@ -33,8 +42,16 @@ describe('maxConnections', () => {
   it('a bound of 1 serialises calls to the server', async () => {
     const server = await startInFlightServer(() => ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }), 2);
     closeInFlight = server.close;
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, maxConnections: 1 });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 })));
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: server.url },
+      maxConnections: 1,
+    });
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 }),
+      ),
+    );
     expect(server.stats).toMatchObject({ count: 50, maxInFlight: 1 });
   });
 });
@@ -42,18 +59,26 @@ describe('maxConnections', () => {
 /** A fetch that fails on this machine, as undici reports it: TypeError('fetch failed') caused by the system error. */
 const localFailure = (code: string, wrap: 'cause' | 'aggregate' = 'cause') => {
   const system = Object.assign(new Error(`connect ${code} 127.0.0.1`), { code, syscall: 'connect' });
-  return new TypeError('fetch failed', { cause: wrap === 'cause' ? system : new AggregateError([system], 'all attempts failed') });
+  return new TypeError('fetch failed', {
+    cause: wrap === 'cause' ? system : new AggregateError([system], 'all attempts failed'),
+  });
 };
 
 describe.each(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL'])('a local failure before the request left: %s', (code) => {
   it('a query retries it, and succeeds when the machine recovers', async () => {
-    const server = await serve((_req, res) => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })));
+    const server = await serve(
+      (_req, res) =>
+        void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })),
+    );
     let calls = 0;
     const flaky: typeof fetch = (input, init) => {
       calls += 1;
       return calls === 1 ? Promise.reject(localFailure(code)) : fetch(input, init);
     };
-    const result = await clientFor(server.url, { fetch: flaky }).b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: 'T1', InvoiceStatus: 2 });
+    const result = await clientFor(server.url, { fetch: flaky }).b2c.updateInvoiceWordStatus.withEnvelope({
+      TrackID: 'T1',
+      InvoiceStatus: 2,
+    });
     expect(result.attempts).toBe(2);
     expect(calls).toBe(2);
     expect(server.count).toBe(1);
@@ -65,9 +90,20 @@ describe.each(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL'])('a local failure before the
       calls += 1;
       throw localFailure(code);
     };
-    const error = await rejection(clientFor('http://127.0.0.1:9', { fetch: failing }).b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }));
+    const error = await rejection(
+      clientFor('http://127.0.0.1:9', { fetch: failing }).b2c.updateInvoiceWordStatus({
+        TrackID: 'T1',
+        InvoiceStatus: 2,
+      }),
+    );
     expect(error).toBeInstanceOf(EcpayConnectionError);
-    expect(error).toMatchObject({ name: 'EcpayConnectionError', outcomeUnknown: false, succeeded: false, recovery: undefined, attempts: 3 });
+    expect(error).toMatchObject({
+      name: 'EcpayConnectionError',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+      attempts: 3,
+    });
     expect(error.message).toContain(`connection failed (${code}); the request never left this machine`);
     expect(calls).toBe(3);
   });
@@ -80,7 +116,13 @@ describe.each(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL'])('a local failure before the
     };
     const error = await rejection(clientFor('http://127.0.0.1:9', { fetch: failing }).b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayConnectionError);
-    expect(error).toMatchObject({ name: 'EcpayConnectionError', operation: 'b2cTriggerIssue', outcomeUnknown: false, succeeded: false, recovery: undefined });
+    expect(error).toMatchObject({
+      name: 'EcpayConnectionError',
+      operation: 'b2cTriggerIssue',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
     expect(error.message).toContain('the request never left this machine');
     expect(error.message).not.toContain('outcome is unknown');
     expect(error.message).not.toContain('do not send it again');
@@ -94,7 +136,9 @@ describe.each(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL'])('a local failure before the
       calls += 1;
       throw localFailure(code, 'aggregate');
     };
-    const error = await rejection(clientFor('http://127.0.0.1:9', { fetch: failing, retry: { maxRetries: 0 } }).b2c.triggerIssue(trigger));
+    const error = await rejection(
+      clientFor('http://127.0.0.1:9', { fetch: failing, retry: { maxRetries: 0 } }).b2c.triggerIssue(trigger),
+    );
     expect(error).toMatchObject({ name: 'EcpayConnectionError', outcomeUnknown: false });
     expect(error.message).toContain('never left this machine');
     expect(calls).toBe(1);
@@ -109,7 +153,12 @@ describe('a failure after the request may have left, for contrast', () => {
       throw localFailure('ECONNRESET');
     };
     const error = await rejection(clientFor('http://127.0.0.1:9', { fetch: failing }).b2c.triggerIssue(trigger));
-    expect(error).toMatchObject({ name: 'EcpayConnectionError', outcomeUnknown: true, succeeded: false, recovery: { call: 'b2c.getIssue' } });
+    expect(error).toMatchObject({
+      name: 'EcpayConnectionError',
+      outcomeUnknown: true,
+      succeeded: false,
+      recovery: { call: 'b2c.getIssue' },
+    });
     expect(error.message).not.toContain('never left this machine');
     expect(calls).toBe(1);
   });
@@ -117,14 +166,24 @@ describe('a failure after the request may have left, for contrast', () => {
 
 describe('slots are given back', () => {
   it('after local failures with maxConnections 1, the next call still gets through', async () => {
-    const server = await serve((_req, res) => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })));
+    const server = await serve(
+      (_req, res) =>
+        void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })),
+    );
     let failing = true;
-    const sometimes: typeof fetch = (input, init) => (failing ? Promise.reject(localFailure('EMFILE')) : fetch(input, init));
+    const sometimes: typeof fetch = (input, init) =>
+      failing ? Promise.reject(localFailure('EMFILE')) : fetch(input, init);
     const einvoice = clientFor(server.url, { fetch: sometimes, maxConnections: 1, retry: { maxRetries: 0 } });
-    const errors = await Promise.all(Array.from({ length: 20 }, () => rejection(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }))));
+    const errors = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        rejection(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })),
+      ),
+    );
     for (const e of errors) expect(e).toBeInstanceOf(EcpayConnectionError);
     failing = false;
-    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })).resolves.toMatchObject({ RtnCode: 1 });
+    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })).resolves.toMatchObject({
+      RtnCode: 1,
+    });
     expect(server.count).toBe(1);
   });
 });

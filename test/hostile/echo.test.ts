@@ -42,11 +42,13 @@ const echoCases = paths.flatMap((path) => {
 
 describe('the echo list of the spec', () => {
   it('covers the operations the issue names, at least', () => {
-    expect(echoCases.map((c) => c.name)).toEqual(expect.arrayContaining([
-      'b2cTriggerIssue: Tsr echoes Tsr',
-      'b2cInvalid: InvoiceNo echoes InvoiceNo',
-      'b2cGetIssue: IIS_Relate_Number echoes RelateNumber',
-    ]));
+    expect(echoCases.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'b2cTriggerIssue: Tsr echoes Tsr',
+        'b2cInvalid: InvoiceNo echoes InvoiceNo',
+        'b2cGetIssue: IIS_Relate_Number echoes RelateNumber',
+      ]),
+    );
   });
 });
 
@@ -73,11 +75,18 @@ describe.each(echoCases.map((c) => [c.name, c] as const))('%s', (_, { path, op, 
     const error = await rejection(facadeFor(clientFor(server.url), path)(payload));
     expect(error).toBeInstanceOf(EcpayMismatchError);
     expect(error).toMatchObject({
-      name: 'EcpayMismatchError', operation: op.operationId, succeeded: true, outcomeUnknown: false, recovery: undefined, rtnCode: successCode,
+      name: 'EcpayMismatchError',
+      operation: op.operationId,
+      succeeded: true,
+      outcomeUnknown: false,
+      recovery: undefined,
+      rtnCode: successCode,
       mismatch: { field, sent: String(dig(payload, from)), answered: another(dig(payload, from)) },
     });
     expect(dig(error.data, field)).toBe(another(dig(payload, from)));
-    expect(error.message).toContain(`is for another request: ${field} is "${another(dig(payload, from))}" where this call sent "${dig(payload, from)}"`);
+    expect(error.message).toContain(
+      `is for another request: ${field} is "${another(dig(payload, from))}" where this call sent "${dig(payload, from)}"`,
+    );
     expect(error.message).toContain('The operation succeeded at ECPay: do not send it again.');
     expect(server.count).toBe(1);
   });
@@ -90,7 +99,12 @@ describe.each(echoCases.map((c) => [c.name, c] as const))('%s', (_, { path, op, 
     });
     const error = await rejection(facadeFor(clientFor(server.url), path)(payload));
     expect(error).toBeInstanceOf(EcpayMismatchError);
-    expect(error).toMatchObject({ name: 'EcpayMismatchError', succeeded: false, outcomeUnknown: true, rtnCode: FAILURE });
+    expect(error).toMatchObject({
+      name: 'EcpayMismatchError',
+      succeeded: false,
+      outcomeUnknown: true,
+      rtnCode: FAILURE,
+    });
     if (unsafe && op['x-ecpay-recovery']) {
       expect(error.recovery).toMatchObject({ note: op['x-ecpay-recovery'].note });
       expect(error.message).toContain('its outcome is unknown');
@@ -107,7 +121,12 @@ describe('the cases the issue names, spelled out', () => {
     const server = await answering(() => ({ RtnCode: 4000004, RtnMsg: '', Tsr: 'T-OTHER' }));
     const error = await rejection(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-MINE', PayType: '2' }));
     expect(error).toBeInstanceOf(EcpayMismatchError);
-    expect(error).toMatchObject({ succeeded: true, outcomeUnknown: false, rtnCode: 4000004, data: { RtnCode: 4000004, Tsr: 'T-OTHER' } });
+    expect(error).toMatchObject({
+      succeeded: true,
+      outcomeUnknown: false,
+      rtnCode: 4000004,
+      data: { RtnCode: 4000004, Tsr: 'T-OTHER' },
+    });
     expect(error.message).toContain('Tsr is "T-OTHER" where this call sent "T-MINE"');
     expect(server.count).toBe(1);
   });
@@ -116,14 +135,26 @@ describe('the cases the issue names, spelled out', () => {
     const server = await answering(() => ({ RtnCode: 4000001, RtnMsg: 'no such Tsr', Tsr: 'T-OTHER' }));
     const error = await rejection(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-MINE', PayType: '2' }));
     expect(error).toBeInstanceOf(EcpayMismatchError);
-    expect(error).toMatchObject({ succeeded: false, outcomeUnknown: true, rtnCode: 4000001, recovery: { call: 'b2c.getIssue' } });
+    expect(error).toMatchObject({
+      succeeded: false,
+      outcomeUnknown: true,
+      rtnCode: 4000001,
+      recovery: { call: 'b2c.getIssue' },
+    });
     expect(server.count).toBe(1);
   });
 
   it('Invalid answered for another InvoiceNo', async () => {
     const server = await answering(() => ({ RtnCode: 1, RtnMsg: '作廢發票成功', InvoiceNo: 'AB00000002' }));
-    const error = await rejection(clientFor(server.url).b2c.invalid({ InvoiceNo: 'AB00000001', InvoiceDate: '2024-01-31', Reason: '訂單取消' }));
-    expect(error).toMatchObject({ name: 'EcpayMismatchError', succeeded: true, outcomeUnknown: false, mismatch: { field: 'InvoiceNo', sent: 'AB00000001', answered: 'AB00000002' } });
+    const error = await rejection(
+      clientFor(server.url).b2c.invalid({ InvoiceNo: 'AB00000001', InvoiceDate: '2024-01-31', Reason: '訂單取消' }),
+    );
+    expect(error).toMatchObject({
+      name: 'EcpayMismatchError',
+      succeeded: true,
+      outcomeUnknown: false,
+      mismatch: { field: 'InvoiceNo', sent: 'AB00000001', answered: 'AB00000002' },
+    });
     expect(server.count).toBe(1);
   });
 
@@ -132,12 +163,18 @@ describe('the cases the issue names, spelled out', () => {
     const found = responseExamples.success['x-ecpay-data'];
     const server = await answering(() => ({ ...found, IIS_Relate_Number: 'ORDER-2' }));
     const error = await rejection(clientFor(server.url).b2c.getIssue({ RelateNumber: 'ORDER-1' }));
-    expect(error).toMatchObject({ name: 'EcpayMismatchError', succeeded: true, mismatch: { field: 'IIS_Relate_Number', sent: 'ORDER-1', answered: 'ORDER-2' } });
+    expect(error).toMatchObject({
+      name: 'EcpayMismatchError',
+      succeeded: true,
+      mismatch: { field: 'IIS_Relate_Number', sent: 'ORDER-1', answered: 'ORDER-2' },
+    });
     expect(server.count).toBe(1);
   });
 
   it('an echo in another case is the same request (ECPay compares without regard to case)', async () => {
     const server = await answering(() => ({ RtnCode: 4000004, RtnMsg: '', Tsr: 't-mine' }));
-    await expect(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-MINE', PayType: '2' })).resolves.toMatchObject({ RtnCode: 4000004 });
+    await expect(clientFor(server.url).b2c.triggerIssue({ Tsr: 'T-MINE', PayType: '2' })).resolves.toMatchObject({
+      RtnCode: 4000004,
+    });
   });
 });

@@ -15,22 +15,44 @@ const ok = (res: ServerResponse, result: Record<string, unknown> = { RtnCode: 1,
   res.end(ecpayAnswer(result));
 };
 /** 503 for the first `n` requests, then a success. */
-const failFirst = (n: number): Handler => (_req, res, _body, i) => (i < n ? void res.writeHead(503).end('busy') : ok(res));
+const failFirst =
+  (n: number): Handler =>
+  (_req, res, _body, i) =>
+    i < n ? void res.writeHead(503).end('busy') : ok(res);
 const sent = (server: { bodies: string[] }) => server.bodies.map(requestData);
 
 const issue = () => ({
-  RelateNumber: 'ORDER-1', CustomerEmail: 'buyer@example.com.tw', Print: '0' as const, Donation: '0' as const, CarrierType: '1' as const,
-  TaxType: '1' as const, SalesAmount: 100, InvType: '07' as const,
+  RelateNumber: 'ORDER-1',
+  CustomerEmail: 'buyer@example.com.tw',
+  Print: '0' as const,
+  Donation: '0' as const,
+  CarrierType: '1' as const,
+  TaxType: '1' as const,
+  SalesAmount: 100,
+  InvType: '07' as const,
   Items: [{ ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 }],
 });
 const partner = () => ({
-  Action: 'Update' as 'Update' | 'Delete' | 'Add', Identifier: '53538851', type: '2' as const, CompanyName: 'EcPay', TradingSlang: '123',
-  ExchangeMode: '1' as const, EmailAddress: 'a@example.com.tw',
+  Action: 'Update' as 'Update' | 'Delete' | 'Add',
+  Identifier: '53538851',
+  type: '2' as const,
+  CompanyName: 'EcPay',
+  TradingSlang: '123',
+  ExchangeMode: '1' as const,
+  EmailAddress: 'a@example.com.tw',
 });
 
 describe('an object changed after the call started', () => {
   it('sends the values it had when the call started (top level and nested)', async () => {
-    const server = await serve((_req, res) => ok(res, { RtnCode: 1, RtnMsg: 'ok', InvoiceNo: 'AB12345678', InvoiceDate: '2024-01-31 10:00:00', RandomNumber: '1234' }));
+    const server = await serve((_req, res) =>
+      ok(res, {
+        RtnCode: 1,
+        RtnMsg: 'ok',
+        InvoiceNo: 'AB12345678',
+        InvoiceDate: '2024-01-31 10:00:00',
+        RandomNumber: '1234',
+      }),
+    );
     const payload = issue();
     const pending = clientFor(server.url).b2c.issue(payload);
     payload.RelateNumber = 'ORDER-2';
@@ -41,7 +63,9 @@ describe('an object changed after the call started', () => {
     expect(server.count).toBe(1);
     const data = sent(server)[0];
     expect(data).toMatchObject({ RelateNumber: 'ORDER-1', SalesAmount: 100 });
-    expect(data.Items).toEqual([{ ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 }]);
+    expect(data.Items).toEqual([
+      { ItemName: '咖啡豆 250g', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 },
+    ]);
   });
 
   it('a retry re-sends the original values although the object changed while the server held the first attempt', async () => {
@@ -174,7 +198,13 @@ describe('fields inherited from a prototype are neither validated as present nor
     const payload = Object.assign(Object.create(proto), { InvoiceYear: '113', InvoiceTerm: 1, UseStatus: 2 });
     await clientFor(server.url).b2b.getInvoiceWordSetting(payload);
     expect(server.count).toBe(1);
-    expect(sent(server)[0]).toEqual({ MerchantID: '2000132', InvoiceYear: '113', InvoiceTerm: 1, UseStatus: 2, InvoiceCategory: 2 });
+    expect(sent(server)[0]).toEqual({
+      MerchantID: '2000132',
+      InvoiceYear: '113',
+      InvoiceTerm: 1,
+      UseStatus: 2,
+      InvoiceCategory: 2,
+    });
   });
 
   it('even a field on a polluted Object.prototype is neither taken as given nor sent', async () => {
@@ -191,25 +221,43 @@ describe('fields inherited from a prototype are neither validated as present nor
     }
     const error = await pending;
     expect(error).toBeInstanceOf(EcpayValidationError);
-    expect((error as EcpayValidationError).issues).toEqual([expect.objectContaining({ field: 'PayType', rule: 'required' })]);
+    expect((error as EcpayValidationError).issues).toEqual([
+      expect.objectContaining({ field: 'PayType', rule: 'required' }),
+    ]);
     expect(ecpay.received.map((r) => r.data)).toEqual([]);
   });
 });
 
 describe('values JSON cannot carry as ECPay reads them are refused naming the field, nothing sent', () => {
   const cycle = () => {
-    const item: Record<string, unknown> = { ItemName: 'A', ItemCount: 1, ItemWord: '包', ItemPrice: 100, ItemAmount: 100 };
+    const item: Record<string, unknown> = {
+      ItemName: 'A',
+      ItemCount: 1,
+      ItemWord: '包',
+      ItemPrice: 100,
+      ItemAmount: 100,
+    };
     item.Parent = item;
     return item;
   };
   const cases: [string, (p: ReturnType<typeof issue>) => unknown, string, string][] = [
     ['a BigInt', (p) => ({ ...p, SalesAmount: 100n }), 'SalesAmount', 'is a BigInt'],
-    ['a nested BigInt', (p) => ({ ...p, Items: [{ ...p.Items[0], ItemPrice: 100n }] }), 'Items[0].ItemPrice', 'is a BigInt'],
+    [
+      'a nested BigInt',
+      (p) => ({ ...p, Items: [{ ...p.Items[0], ItemPrice: 100n }] }),
+      'Items[0].ItemPrice',
+      'is a BigInt',
+    ],
     ['a cycle', (p) => ({ ...p, Items: [cycle()] }), 'Items[0].Parent', 'refers to itself'],
     ['a payload that contains itself', (p) => Object.assign(p, { Self: p }), 'Self', 'refers to itself'],
     ['a function', (p) => ({ ...p, CustomerEmail: () => 'buyer@example.com.tw' }), 'CustomerEmail', 'is a function'],
     ['a symbol', (p) => ({ ...p, CustomerEmail: Symbol('x') }), 'CustomerEmail', 'is a symbol'],
-    ['a lone high surrogate', (p) => ({ ...p, Items: [{ ...p.Items[0], ItemName: '咖啡\ud83d' }] }), 'Items[0].ItemName', 'lone UTF-16 surrogate'],
+    [
+      'a lone high surrogate',
+      (p) => ({ ...p, Items: [{ ...p.Items[0], ItemName: '咖啡\ud83d' }] }),
+      'Items[0].ItemName',
+      'lone UTF-16 surrogate',
+    ],
     ['a lone low surrogate', (p) => ({ ...p, RelateNumber: '\udc00ORDER' }), 'RelateNumber', 'lone UTF-16 surrogate'],
   ];
 
@@ -225,7 +273,15 @@ describe('values JSON cannot carry as ECPay reads them are refused naming the fi
   });
 
   it('an astral character (a well-formed surrogate pair) is not refused', async () => {
-    const server = await serve((_req, res) => ok(res, { RtnCode: 1, RtnMsg: 'ok', InvoiceNo: 'AB12345678', InvoiceDate: '2024-01-31 10:00:00', RandomNumber: '1234' }));
+    const server = await serve((_req, res) =>
+      ok(res, {
+        RtnCode: 1,
+        RtnMsg: 'ok',
+        InvoiceNo: 'AB12345678',
+        InvoiceDate: '2024-01-31 10:00:00',
+        RandomNumber: '1234',
+      }),
+    );
     const p = issue();
     p.Items[0]!.ItemName = '🧾 咖啡豆';
     await clientFor(server.url).b2c.issue(p);
@@ -235,7 +291,9 @@ describe('values JSON cannot carry as ECPay reads them are refused naming the fi
 
   it('every error is an EcpayError (no raw TypeError from JSON.stringify)', async () => {
     const server = await serve((_req, res) => ok(res));
-    const errors = await Promise.all(cases.map(([, make]) => rejection(clientFor(server.url).b2c.issue(make(issue()) as never))));
+    const errors = await Promise.all(
+      cases.map(([, make]) => rejection(clientFor(server.url).b2c.issue(make(issue()) as never))),
+    );
     for (const e of errors) expect(e).toBeInstanceOf(EcpayError);
     expect(server.count).toBe(0);
   });

@@ -47,7 +47,12 @@ function expectTooLarge(error: any, status = 200) {
   expect(error).toBeInstanceOf(EcpayResponseError);
   expect(error).not.toBeInstanceOf(EcpayUnexpectedShapeError);
   expect(error.message).toContain(`the answer (HTTP ${status}) ${TOO_LARGE}`);
-  expect(error).toMatchObject({ name: 'EcpayResponseError', operation: 'b2cTriggerIssue', outcomeUnknown: true, succeeded: false });
+  expect(error).toMatchObject({
+    name: 'EcpayResponseError',
+    operation: 'b2cTriggerIssue',
+    outcomeUnknown: true,
+    succeeded: false,
+  });
   expect(error.recovery).toMatchObject({ call: 'b2c.getIssue', operation: 'b2cGetIssue' });
   expect(error.message).toContain('its outcome is unknown');
 }
@@ -56,10 +61,14 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
   it('a declared Content-Length beyond the cap is refused without reading the body', async () => {
     // The head promises 256 MB and the server then writes nothing until the client goes away: a client that read
     // the body before judging it would wait for its timeout instead.
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json', 'Content-Length': String(256 * MB) }, async function* (closed) {
-      await closed;
-      yield Buffer.alloc(0);
-    });
+    const { server, writing } = await serveBody(
+      200,
+      { 'Content-Type': 'application/json', 'Content-Length': String(256 * MB) },
+      async function* (closed) {
+        await closed;
+        yield Buffer.alloc(0);
+      },
+    );
     const error = await rejection(clientFor(server.url, { timeoutMs: 10_000 }).b2c.triggerIssue(trigger));
     expect(error).not.toBeInstanceOf(EcpayTimeoutError);
     expectTooLarge(error);
@@ -71,7 +80,11 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
 
   it('a declared Content-Length beyond the cap, with the body flowing, stops early', async () => {
     const total = 128 * MB;
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json', 'Content-Length': String(total) }, () => repeated(' ', 64 * 1024, total / (64 * 1024)));
+    const { server, writing } = await serveBody(
+      200,
+      { 'Content-Type': 'application/json', 'Content-Length': String(total) },
+      () => repeated(' ', 64 * 1024, total / (64 * 1024)),
+    );
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger));
     expectTooLarge(error);
     const w = await writing();
@@ -96,7 +109,9 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
   });
 
   it('an endless stream stops early', async () => {
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json' }, () => repeated(' ', 16 * 1024, Infinity));
+    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json' }, () =>
+      repeated(' ', 16 * 1024, Infinity),
+    );
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger));
     expectTooLarge(error);
     expect((await writing()).clientLeft).toBe(true);
@@ -110,11 +125,15 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
     // stop on the inflated size rather than wait for the end of the body.
     const head = bomb.subarray(0, bomb.length - 8);
     const tail = bomb.subarray(bomb.length - 8);
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(bomb.length) }, async function* (closed) {
-      yield head;
-      await closed;
-      yield tail;
-    });
+    const { server, writing } = await serveBody(
+      200,
+      { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(bomb.length) },
+      async function* (closed) {
+        yield head;
+        await closed;
+        yield tail;
+      },
+    );
     const error = await rejection(clientFor(server.url, { timeoutMs: 10_000 }).b2c.triggerIssue(trigger));
     expect(error).not.toBeInstanceOf(EcpayTimeoutError);
     expectTooLarge(error);
@@ -125,7 +144,11 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
   });
 
   it('an endless gzip stream of zeros stops early', async () => {
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, (closed) => gzippedZeros(Infinity, closed));
+    const { server, writing } = await serveBody(
+      200,
+      { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      (closed) => gzippedZeros(Infinity, closed),
+    );
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger));
     expectTooLarge(error);
     expect((await writing()).clientLeft).toBe(true);
@@ -145,7 +168,9 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
 
 describe('a query whose answer is beyond the cap', () => {
   it('fails the same way, says it is safe to call again, and the server sees the client go away', async () => {
-    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json' }, () => repeated(' ', 16 * 1024, Infinity));
+    const { server, writing } = await serveBody(200, { 'Content-Type': 'application/json' }, () =>
+      repeated(' ', 16 * 1024, Infinity),
+    );
     const error = await rejection(clientFor(server.url).b2c.getIssue({ RelateNumber: 'ORDER-1' }));
     expect(error).toBeInstanceOf(EcpayResponseError);
     expect(error.message).toContain(TOO_LARGE);
@@ -178,11 +203,15 @@ describe('a non-2xx answer is read only as far as an excerpt', () => {
   });
 
   it('HTTP 503 with a Content-Length of 1 GB that never comes: the excerpt is what arrived, no wait for the rest', async () => {
-    const { server, writing } = await serveBody(503, { 'Content-Type': 'text/plain', 'Content-Length': String(1024 * MB) }, async function* (closed) {
-      yield Buffer.from('Service Unavailable ');
-      yield Buffer.alloc(8 * 1024, 'U');
-      await closed;
-    });
+    const { server, writing } = await serveBody(
+      503,
+      { 'Content-Type': 'text/plain', 'Content-Length': String(1024 * MB) },
+      async function* (closed) {
+        yield Buffer.from('Service Unavailable ');
+        yield Buffer.alloc(8 * 1024, 'U');
+        await closed;
+      },
+    );
     const error = await rejection(clientFor(server.url, { timeoutMs: 10_000 }).b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayHttpError);
     expect(error).toMatchObject({ status: 503, outcomeUnknown: true });

@@ -26,7 +26,14 @@ const json = (res: ServerResponse, body: string, status = 200) => {
 };
 /** An answer whose decrypted Data is exactly this JSON text (built by hand: JSON.stringify could not make it). */
 const answerText = (dataJson: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: Math.floor(Date.now() / 1000) }, TransCode: 1, TransMsg: 'Success', Data: encryptData(stageAes, dataJson), ...extra });
+  JSON.stringify({
+    MerchantID: '2000132',
+    RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
+    TransCode: 1,
+    TransMsg: 'Success',
+    Data: encryptData(stageAes, dataJson),
+    ...extra,
+  });
 const nested = (kind: 'object' | 'array', depth: number) =>
   kind === 'object' ? `${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}` : `${'['.repeat(depth)}0${']'.repeat(depth)}`;
 
@@ -42,19 +49,28 @@ describe('a TriggerIssue success that nests thousands of levels deep', () => {
     ['an array', 5_000, 'array'],
     ['an object', 100_000, 'object'],
     ['an array', 100_000, 'array'],
-  ] as const)('RtnMsg as %s %i levels deep: EcpayUnexpectedShapeError, succeeded, bounded renderings', async (_words, depth, kind) => {
-    const server = await serve((_req, res) => json(res, answerText(`{"RtnCode":4000004,"RtnMsg":${nested(kind, depth)},"Tsr":"${trigger.Tsr}"}`)));
-    const error = await rejection(clientFor(server.url, { maxResponseBytes: 16 * 1024 * 1024 }).b2c.triggerIssue(trigger));
-    expect(error).toBeInstanceOf(EcpayUnexpectedShapeError);
-    expect(error).toMatchObject({ name: 'EcpayUnexpectedShapeError', data: { RtnCode: 4000004, Tsr: trigger.Tsr } });
-    expect(error.issues).toEqual([expect.objectContaining({ field: 'RtnMsg', rule: 'type string' })]);
-    expectSucceeded(error, 'b2cTriggerIssue');
-    expectBoundedRenderings(error);
-    expect(server.count).toBe(1);
-  });
+  ] as const)(
+    'RtnMsg as %s %i levels deep: EcpayUnexpectedShapeError, succeeded, bounded renderings',
+    async (_words, depth, kind) => {
+      const server = await serve((_req, res) =>
+        json(res, answerText(`{"RtnCode":4000004,"RtnMsg":${nested(kind, depth)},"Tsr":"${trigger.Tsr}"}`)),
+      );
+      const error = await rejection(
+        clientFor(server.url, { maxResponseBytes: 16 * 1024 * 1024 }).b2c.triggerIssue(trigger),
+      );
+      expect(error).toBeInstanceOf(EcpayUnexpectedShapeError);
+      expect(error).toMatchObject({ name: 'EcpayUnexpectedShapeError', data: { RtnCode: 4000004, Tsr: trigger.Tsr } });
+      expect(error.issues).toEqual([expect.objectContaining({ field: 'RtnMsg', rule: 'type string' })]);
+      expectSucceeded(error, 'b2cTriggerIssue');
+      expectBoundedRenderings(error);
+      expect(server.count).toBe(1);
+    },
+  );
 
   it('an echoed field (Tsr) as an array 5,000 levels deep: still a typed error that says the operation succeeded', async () => {
-    const server = await serve((_req, res) => json(res, answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":${nested('array', 5_000)}}`)));
+    const server = await serve((_req, res) =>
+      json(res, answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":${nested('array', 5_000)}}`)),
+    );
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger));
     expectSucceeded(error, 'b2cTriggerIssue');
     expect(['EcpayMismatchError', 'EcpayUnexpectedShapeError']).toContain(error.name);
@@ -63,7 +79,12 @@ describe('a TriggerIssue success that nests thousands of levels deep', () => {
   });
 
   it('an unknown field nested 100,000 levels deep is kept and the success returned', async () => {
-    const server = await serve((_req, res) => json(res, answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":"${trigger.Tsr}","Extra":${nested('array', 100_000)}}`)));
+    const server = await serve((_req, res) =>
+      json(
+        res,
+        answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":"${trigger.Tsr}","Extra":${nested('array', 100_000)}}`),
+      ),
+    );
     const result = await clientFor(server.url, { maxResponseBytes: 16 * 1024 * 1024 }).b2c.triggerIssue(trigger);
     expect(result.RtnCode).toBe(4000004);
     expect(server.count).toBe(1);
@@ -75,7 +96,13 @@ describe('a B2B GetInvoiceWordSetting success with 300,000 malformed InvoiceInfo
     const items = Array.from({ length: 300_000 }, (_, i) => (i % 2 ? '1' : '{"TrackID":true}')).join(',');
     const body = answerText(`{"RtnCode":1,"RtnMsg":"Success","InvoiceInfo":[${items}]}`);
     const server = await serve((_req, res) => json(res, body));
-    const error = await rejection(clientFor(server.url, { maxResponseBytes: 32 * 1024 * 1024 }).b2b.getInvoiceWordSetting({ InvoiceYear: '113', InvoiceTerm: 0, UseStatus: 0 }));
+    const error = await rejection(
+      clientFor(server.url, { maxResponseBytes: 32 * 1024 * 1024 }).b2b.getInvoiceWordSetting({
+        InvoiceYear: '113',
+        InvoiceTerm: 0,
+        UseStatus: 0,
+      }),
+    );
     expect(error).toBeInstanceOf(EcpayUnexpectedShapeError);
     expectSucceeded(error, 'b2bGetInvoiceWordSetting');
     expect(error.data.InvoiceInfo).toHaveLength(300_000);
@@ -96,7 +123,9 @@ describe('a debug hook that throws on every event', () => {
   };
 
   it('changes nothing in a TriggerIssue success (the hook hears the attempt and the answer)', async () => {
-    const server = await serve((_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })));
+    const server = await serve((_req, res) =>
+      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+    );
     const seen: string[] = [];
     const result = await clientFor(server.url, { debug: throwing(seen) }).b2c.triggerIssue.withEnvelope(trigger);
     expect(result).toMatchObject({ data: { RtnCode: 4000004, Tsr: trigger.Tsr }, attempts: 1 });
@@ -106,9 +135,15 @@ describe('a debug hook that throws on every event', () => {
 
   it('changes nothing across a retry, a merchant that differs and result warnings', async () => {
     const server = await serve((_req, res, _body, i) =>
-      i === 0 ? void res.writeHead(503).end('busy') : json(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'x'.repeat(201) }, { MerchantID: '3002607' })));
+      i === 0
+        ? void res.writeHead(503).end('busy')
+        : json(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'x'.repeat(201) }, { MerchantID: '3002607' })),
+    );
     const seen: string[] = [];
-    const result = await clientFor(server.url, { debug: throwing(seen) }).b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: 'T1', InvoiceStatus: 2 });
+    const result = await clientFor(server.url, { debug: throwing(seen) }).b2c.updateInvoiceWordStatus.withEnvelope({
+      TrackID: 'T1',
+      InvoiceStatus: 2,
+    });
     expect(result.attempts).toBe(2);
     expect(result.warnings.map((w) => w.field)).toEqual(['RtnMsg']);
     expect(seen).toEqual(['attempt', 'answer', 'retry', 'attempt', 'answer', 'merchant-differs', 'result-warnings']);
@@ -116,7 +151,9 @@ describe('a debug hook that throws on every event', () => {
   });
 
   it('changes nothing in a failure: a business error stays the business error', async () => {
-    const server = await serve((_req, res) => json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: '查無資料', Tsr: '' })));
+    const server = await serve((_req, res) =>
+      json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: '查無資料', Tsr: '' })),
+    );
     const seen: string[] = [];
     const error = await rejection(clientFor(server.url, { debug: throwing(seen) }).b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayBusinessError);
@@ -126,7 +163,9 @@ describe('a debug hook that throws on every event', () => {
   });
 
   it('a hook that throws something that is not an Error, or whose thrown value itself throws, changes nothing', async () => {
-    const server = await serve((_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })));
+    const server = await serve((_req, res) =>
+      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+    );
     const hostile = {
       get message() {
         throw new Error('no message');
@@ -135,15 +174,26 @@ describe('a debug hook that throws on every event', () => {
         throw new Error('no text');
       },
     };
-    const result = await clientFor(server.url, { debug: () => { throw hostile; } }).b2c.triggerIssue(trigger);
+    const result = await clientFor(server.url, {
+      debug: () => {
+        throw hostile;
+      },
+    }).b2c.triggerIssue(trigger);
     expect(result.RtnCode).toBe(4000004);
     expect(server.count).toBe(1);
   });
 
   it('an async hook whose every call rejects changes nothing, and leaves no unhandled rejection behind', async () => {
-    const server = await serve((_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })));
+    const server = await serve((_req, res) =>
+      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+    );
     const { value, unhandled } = await collectingUnhandledRejections(() =>
-      clientFor(server.url, { debug: async (event) => { throw new Error(`async hook broke on ${event.type}`); } }).b2c.triggerIssue(trigger));
+      clientFor(server.url, {
+        debug: async (event) => {
+          throw new Error(`async hook broke on ${event.type}`);
+        },
+      }).b2c.triggerIssue(trigger),
+    );
     expect(value).toMatchObject({ RtnCode: 4000004 });
     expect(unhandled.map(String)).toEqual([]);
     expect(server.count).toBe(1);
@@ -175,29 +225,63 @@ async function collectingUnhandledRejections<T>(call: () => Promise<T>): Promise
 describe('control characters from outside are escaped in messages', () => {
   const nasty = 'bad\r\nX-Injected: 1\u001b[2J\u0000\u007f\u0085\u2028\u2029end';
   const cases: [string, Handler, (e: any) => void][] = [
-    ['RtnMsg of a business failure', (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: nasty, Tsr: '' })), (e) => {
-      expect(e).toBeInstanceOf(EcpayBusinessError);
-      expect(e.rtnMsg).toBe(nasty); // the field keeps ECPay's text as it came
-    }],
-    ['TransMsg of an envelope failure', (_req, res) => json(res, JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1 }, TransCode: 999, TransMsg: nasty, Data: '' })), (e) => {
-      expect(e).toBeInstanceOf(EcpayEnvelopeError);
-      expect(e.transMsg).toBe(nasty);
-    }],
-    ['the body of an HTTP 500', (_req, res) => void res.writeHead(500, { 'Content-Type': 'text/plain' }).end(nasty), (e) => {
-      expect(e).toBeInstanceOf(EcpayHttpError);
-      expect(e.bodyExcerpt).not.toMatch(RAW_CONTROL);
-    }],
-    ['the body of an HTTP 200 that is not JSON', (_req, res) => json(res, nasty), (e) => {
-      expect(e).toBeInstanceOf(EcpayResponseError);
-      expect(e.message).toContain('not JSON');
-    }],
-    ['a success whose RtnMsg is not text', (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: [nasty], Tsr: trigger.Tsr })), (e) => {
-      expect(e).toBeInstanceOf(EcpayUnexpectedShapeError);
-      expect(e.succeeded).toBe(true);
-    }],
-    ['an echoed Tsr of another request', (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: nasty })), (e) => {
-      expect(e.name).toBe('EcpayMismatchError');
-    }],
+    [
+      'RtnMsg of a business failure',
+      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: nasty, Tsr: '' })),
+      (e) => {
+        expect(e).toBeInstanceOf(EcpayBusinessError);
+        expect(e.rtnMsg).toBe(nasty); // the field keeps ECPay's text as it came
+      },
+    ],
+    [
+      'TransMsg of an envelope failure',
+      (_req, res) =>
+        json(
+          res,
+          JSON.stringify({
+            MerchantID: '2000132',
+            RpHeader: { Timestamp: 1 },
+            TransCode: 999,
+            TransMsg: nasty,
+            Data: '',
+          }),
+        ),
+      (e) => {
+        expect(e).toBeInstanceOf(EcpayEnvelopeError);
+        expect(e.transMsg).toBe(nasty);
+      },
+    ],
+    [
+      'the body of an HTTP 500',
+      (_req, res) => void res.writeHead(500, { 'Content-Type': 'text/plain' }).end(nasty),
+      (e) => {
+        expect(e).toBeInstanceOf(EcpayHttpError);
+        expect(e.bodyExcerpt).not.toMatch(RAW_CONTROL);
+      },
+    ],
+    [
+      'the body of an HTTP 200 that is not JSON',
+      (_req, res) => json(res, nasty),
+      (e) => {
+        expect(e).toBeInstanceOf(EcpayResponseError);
+        expect(e.message).toContain('not JSON');
+      },
+    ],
+    [
+      'a success whose RtnMsg is not text',
+      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: [nasty], Tsr: trigger.Tsr })),
+      (e) => {
+        expect(e).toBeInstanceOf(EcpayUnexpectedShapeError);
+        expect(e.succeeded).toBe(true);
+      },
+    ],
+    [
+      'an echoed Tsr of another request',
+      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: nasty })),
+      (e) => {
+        expect(e.name).toBe('EcpayMismatchError');
+      },
+    ],
   ];
 
   it.each(cases)('%s', async (_, handler, more) => {
@@ -213,11 +297,18 @@ describe('control characters from outside are escaped in messages', () => {
 
 describe('a clock that fails after the request left', () => {
   it('does not turn a TriggerIssue success into "nothing was sent"', async () => {
-    const server = await serve((_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })));
+    const server = await serve((_req, res) =>
+      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+    );
     let reads = 0;
     // Good for the request's Timestamp, NaN from then on (a clock source that broke mid-call).
     const now = () => (++reads === 1 ? Date.now() : NaN);
-    const outcome = await clientFor(server.url, { now }).b2c.triggerIssue(trigger).then((data) => ({ data }), (error: unknown) => ({ error }));
+    const outcome = await clientFor(server.url, { now })
+      .b2c.triggerIssue(trigger)
+      .then(
+        (data) => ({ data }),
+        (error: unknown) => ({ error }),
+      );
     expect(server.count).toBe(1);
     if ('error' in outcome) {
       // If it is an error at all, it must say what happened: ECPay issued the invoice.

@@ -25,9 +25,16 @@ const badTimeouts: [string, number][] = [
 describe('a per-call timeoutMs that cannot work is refused before sending', () => {
   it.each(badTimeouts)('%s, for a query', async (_, timeoutMs) => {
     const server = await serve(answer({ RtnCode: 1, RtnMsg: 'ok' }));
-    const error = await rejection(clientFor(server.url).b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }, { timeoutMs }));
+    const error = await rejection(
+      clientFor(server.url).b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }, { timeoutMs }),
+    );
     expect(error).toBeInstanceOf(EcpayConfigError);
-    expect(error).toMatchObject({ name: 'EcpayConfigError', outcomeUnknown: false, succeeded: false, recovery: undefined });
+    expect(error).toMatchObject({
+      name: 'EcpayConfigError',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
     expect(error.message).toContain(`timeoutMs must be a number from 1 to ${LARGEST} (got ${String(timeoutMs)})`);
     expect(error.message).toContain('nothing was sent');
     expect(server.count).toBe(0);
@@ -37,7 +44,13 @@ describe('a per-call timeoutMs that cannot work is refused before sending', () =
     const server = await serve(answer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr }));
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger, { timeoutMs }));
     expect(error).toBeInstanceOf(EcpayConfigError);
-    expect(error).toMatchObject({ name: 'EcpayConfigError', operation: 'b2cTriggerIssue', outcomeUnknown: false, succeeded: false, recovery: undefined });
+    expect(error).toMatchObject({
+      name: 'EcpayConfigError',
+      operation: 'b2cTriggerIssue',
+      outcomeUnknown: false,
+      succeeded: false,
+      recovery: undefined,
+    });
     expect(error.message).not.toContain('outcome is unknown');
     expect(server.count).toBe(0);
   });
@@ -74,7 +87,11 @@ describe('a client-level timeoutMs that cannot work is refused at construction',
 
   it('2**31 - 1 is accepted, and a call goes through', async () => {
     const server = await serve(answer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr }));
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, timeoutMs: LARGEST });
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: server.url },
+      timeoutMs: LARGEST,
+    });
     await expect(einvoice.b2c.triggerIssue(trigger)).resolves.toMatchObject({ RtnCode: 4000004 });
     expect(server.count).toBe(1);
   });

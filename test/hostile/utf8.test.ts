@@ -16,13 +16,22 @@ const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
  * carry any byte as %XX), then `after`: PHP's urlencode of the JSON text around it, then AES with the stage key.
  */
 const handBuiltData = (before: string, rawUrlencoded: string | Buffer, after: string) =>
-  aesEncrypt(stageAes, Buffer.concat([
-    Buffer.from(phpUrlencode(before), 'latin1'),
-    typeof rawUrlencoded === 'string' ? Buffer.from(rawUrlencoded, 'latin1') : rawUrlencoded,
-    Buffer.from(phpUrlencode(after), 'latin1'),
-  ]));
+  aesEncrypt(
+    stageAes,
+    Buffer.concat([
+      Buffer.from(phpUrlencode(before), 'latin1'),
+      typeof rawUrlencoded === 'string' ? Buffer.from(rawUrlencoded, 'latin1') : rawUrlencoded,
+      Buffer.from(phpUrlencode(after), 'latin1'),
+    ]),
+  );
 const envelope = (data: string) =>
-  JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: Math.floor(Date.now() / 1000) }, TransCode: 1, TransMsg: 'Success', Data: data });
+  JSON.stringify({
+    MerchantID: '2000132',
+    RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
+    TransCode: 1,
+    TransMsg: 'Success',
+    Data: data,
+  });
 const serveData = (data: string) =>
   serve((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -38,7 +47,9 @@ describe('a TriggerIssue success whose RtnMsg holds bytes that are not UTF-8', (
     ['an overlong encoding of "/" %C0%AF', '%C0%AF'],
     ['an encoded surrogate %ED%A0%80', '%ED%A0%80'],
   ])('%s: the success is returned, with the utf-8 warning', async (_, bytes) => {
-    const server = await serveData(handBuiltData('{"RtnCode":4000004,"RtnMsg":"發票', bytes, `開立","Tsr":"${trigger.Tsr}"}`));
+    const server = await serveData(
+      handBuiltData('{"RtnCode":4000004,"RtnMsg":"發票', bytes, `開立","Tsr":"${trigger.Tsr}"}`),
+    );
     const events: DebugEvent[] = [];
     const result = await clientFor(server.url, { debug: (e) => events.push(e) }).b2c.triggerIssue.withEnvelope(trigger);
     expect(result.data).toMatchObject({ RtnCode: 4000004, Tsr: trigger.Tsr });
@@ -53,7 +64,9 @@ describe('a TriggerIssue success whose RtnMsg holds bytes that are not UTF-8', (
   });
 
   it('raw (not percent-encoded) bytes that are not UTF-8 are caught as well', async () => {
-    const server = await serveData(handBuiltData('{"RtnCode":4000004,"RtnMsg":"', Buffer.from([0xff, 0xfe, 0x41]), `","Tsr":"${trigger.Tsr}"}`));
+    const server = await serveData(
+      handBuiltData('{"RtnCode":4000004,"RtnMsg":"', Buffer.from([0xff, 0xfe, 0x41]), `","Tsr":"${trigger.Tsr}"}`),
+    );
     const result = await clientFor(server.url).b2c.triggerIssue.withEnvelope(trigger);
     expect(result.data.RtnCode).toBe(4000004);
     expect(result.warnings).toEqual([expect.objectContaining(UTF8_WARNING)]);
@@ -61,13 +74,20 @@ describe('a TriggerIssue success whose RtnMsg holds bytes that are not UTF-8', (
   });
 
   it('the plain call resolves with the same result (the warning is only in withEnvelope)', async () => {
-    const server = await serveData(handBuiltData('{"RtnCode":4000004,"RtnMsg":"', '%FF%FE', `","Tsr":"${trigger.Tsr}"}`));
-    await expect(clientFor(server.url).b2c.triggerIssue(trigger)).resolves.toMatchObject({ RtnCode: 4000004, RtnMsg: '\uFFFD\uFFFD' });
+    const server = await serveData(
+      handBuiltData('{"RtnCode":4000004,"RtnMsg":"', '%FF%FE', `","Tsr":"${trigger.Tsr}"}`),
+    );
+    await expect(clientFor(server.url).b2c.triggerIssue(trigger)).resolves.toMatchObject({
+      RtnCode: 4000004,
+      RtnMsg: '\uFFFD\uFFFD',
+    });
     expect(server.count).toBe(1);
   });
 
   it('valid multi-byte UTF-8, percent-encoded as ECPay does, gives no warning (the control)', async () => {
-    const server = await serveData(handBuiltData('{"RtnCode":4000004,"RtnMsg":"', '%E7%99%BC%E7%A5%A8%F0%9F%A7%BE', `","Tsr":"${trigger.Tsr}"}`));
+    const server = await serveData(
+      handBuiltData('{"RtnCode":4000004,"RtnMsg":"', '%E7%99%BC%E7%A5%A8%F0%9F%A7%BE', `","Tsr":"${trigger.Tsr}"}`),
+    );
     const result = await clientFor(server.url).b2c.triggerIssue.withEnvelope(trigger);
     expect(result.data.RtnMsg).toBe('發票🧾');
     expect(result.warnings).toEqual([]);
@@ -78,7 +98,10 @@ describe('a TriggerIssue success whose RtnMsg holds bytes that are not UTF-8', (
 describe('elsewhere in the answer', () => {
   it('in a field the spec does not know, on a query: still returned, still warned', async () => {
     const server = await serveData(handBuiltData('{"RtnCode":1,"RtnMsg":"ok","Note":"', '%FF', '"}'));
-    const result = await clientFor(server.url).b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: 'T1', InvoiceStatus: 2 });
+    const result = await clientFor(server.url).b2c.updateInvoiceWordStatus.withEnvelope({
+      TrackID: 'T1',
+      InvoiceStatus: 2,
+    });
     expect(result.data).toMatchObject({ RtnCode: 1, Note: '\uFFFD' });
     expect(result.warnings).toEqual([expect.objectContaining(UTF8_WARNING)]);
     expect(server.count).toBe(1);

@@ -10,19 +10,43 @@ const rocYear = String(new Date().getFullYear() - 1911);
 const unique = `T${Date.now()}`.slice(0, 20);
 
 const calls: [string, () => Promise<unknown>][] = [
-  ['b2c.updateInvoiceWordStatus', () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '0000000000', InvoiceStatus: 1 })],
+  [
+    'b2c.updateInvoiceWordStatus',
+    () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '0000000000', InvoiceStatus: 1 }),
+  ],
   ['b2c.triggerIssue', () => einvoice.b2c.triggerIssue({ Tsr: unique, PayType: '2' })],
-  ['b2b.getInvoiceWordSetting', () => einvoice.b2b.getInvoiceWordSetting({ InvoiceYear: rocYear, InvoiceTerm: 1, UseStatus: 0, InvoiceCategory: '3' })],
+  [
+    'b2b.getInvoiceWordSetting',
+    () =>
+      einvoice.b2b.getInvoiceWordSetting({ InvoiceYear: rocYear, InvoiceTerm: 1, UseStatus: 0, InvoiceCategory: '3' }),
+  ],
   ['b2b.getInvalid', () => einvoice.b2b.getInvalid({ InvoiceCategory: 0, RelateNumber: unique })],
-  ['b2b.maintainMerchantCustomerData', () => einvoice.b2b.maintainMerchantCustomerData({
-    Action: 'Update', Identifier: '53538851', type: '2', CompanyName: 'ecpay-einvoice live test', TradingSlang: '123',
-    ExchangeMode: '0', EmailAddress: 'noreply@example.com' })],
+  [
+    'b2b.maintainMerchantCustomerData',
+    () =>
+      einvoice.b2b.maintainMerchantCustomerData({
+        Action: 'Update',
+        Identifier: '53538851',
+        type: '2',
+        CompanyName: 'ecpay-einvoice live test',
+        TradingSlang: '123',
+        ExchangeMode: '0',
+        EmailAddress: 'noreply@example.com',
+      }),
+  ],
 ];
 
 describe('ECPay stage', () => {
-  it.each(calls)('%s gets past the envelope', async (_, call) => {
-    const outcome = await call().then((data) => ({ data }), (error: unknown) => ({ error }));
-    if ('error' in outcome) expect(outcome.error).toBeInstanceOf(EcpayBusinessError);
-    else expect(outcome.data).toMatchObject({ RtnCode: expect.any(Number) });
-  }, 30_000);
+  it.each(calls)(
+    '%s gets past the envelope',
+    async (_, call) => {
+      const outcome = await call().then(
+        (data) => ({ data }),
+        (error: unknown) => ({ error }),
+      );
+      if ('error' in outcome) expect(outcome.error).toBeInstanceOf(EcpayBusinessError);
+      else expect(outcome.data).toMatchObject({ RtnCode: expect.any(Number) });
+    },
+    30_000,
+  );
 });

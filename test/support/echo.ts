@@ -3,13 +3,18 @@
 const dig = (obj: any, path: string[]) => path.reduce((at, k) => (at == null ? undefined : at[k]), obj);
 
 /** The result with each echoed field that the result fills set to the sent request's value. */
-export function echoing(op: any, sent: Record<string, unknown>, result: Record<string, unknown>): Record<string, unknown> {
+export function echoing(
+  op: any,
+  sent: Record<string, unknown>,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
   const out = structuredClone(result);
   for (const [field, from] of Object.entries<string>(op['x-ecpay-echo'] ?? {})) {
     const path = field.split('.');
     const holder = dig(out, path.slice(0, -1));
     const value = dig(sent, from.split('.'));
-    if (holder && value !== undefined && holder[path.at(-1)!] !== undefined && holder[path.at(-1)!] !== '') holder[path.at(-1)!] = value;
+    if (holder && value !== undefined && holder[path.at(-1)!] !== undefined && holder[path.at(-1)!] !== '')
+      holder[path.at(-1)!] = value;
   }
   return out;
 }

@@ -8,7 +8,12 @@ export const stageAes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIAL
 export interface Received {
   url: string;
   headers: Headers;
-  envelope: { PlatformID?: string; MerchantID: string; RqHeader: { Timestamp: number; Revision?: string; RqID?: string }; Data: string };
+  envelope: {
+    PlatformID?: string;
+    MerchantID: string;
+    RqHeader: { Timestamp: number; Revision?: string; RqID?: string };
+    Data: string;
+  };
   /** The decrypted Data, parsed. */
   data: Record<string, unknown>;
 }
@@ -22,7 +27,12 @@ export function fakeEcpay(answer: (req: Received, index: number) => Answer | Pro
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const envelope = JSON.parse(String(init?.body));
-    const req: Received = { url, headers: new Headers(init?.headers), envelope, data: JSON.parse(decryptData(stageAes, envelope.Data)) };
+    const req: Received = {
+      url,
+      headers: new Headers(init?.headers),
+      envelope,
+      data: JSON.parse(decryptData(stageAes, envelope.Data)),
+    };
     received.push(req);
     const a = await answer(req, received.length - 1);
     if ('body' in a) return new Response(a.body, { status: a.status ?? 200, headers: a.headers ?? {} });
@@ -43,4 +53,6 @@ export const FIXED_NOW_MS = 1525168923_000;
 
 /** A fetch that never answers until its signal aborts, then rejects with the signal's reason, as fetch does. */
 export const hangingFetch = ((_: unknown, init?: RequestInit) =>
-  new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;
+  new Promise<Response>((_resolve, reject) =>
+    init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
+  )) as typeof fetch;

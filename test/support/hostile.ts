@@ -37,7 +37,11 @@ export function clientFor(url: string, extra: EinvoiceClientConfig = {}) {
 }
 
 /** The rejection of a call, or `{ unexpectedSuccess }` when it resolved (so a matcher shows what came back). */
-export const rejection = (call: Promise<unknown>): Promise<any> => call.then((value) => ({ unexpectedSuccess: value }), (e: unknown) => e);
+export const rejection = (call: Promise<unknown>): Promise<any> =>
+  call.then(
+    (value) => ({ unexpectedSuccess: value }),
+    (e: unknown) => e,
+  );
 
 /** What the server saw of a body it wrote: bytes handed to the socket, and whether the client left before the end. */
 export interface Writing {
@@ -97,7 +101,12 @@ export async function settled(writing: Writing | undefined, ms = 2_000): Promise
 
 /** String(), JSON.stringify() and util.inspect() of an error: none may throw, each stays under `max` characters. */
 export function expectBoundedRenderings(error: unknown, max = 4 * 1024): string[] {
-  const renderings = [String(error), JSON.stringify(error), inspect(error), inspect(error, { depth: Infinity, showHidden: true })];
+  const renderings = [
+    String(error),
+    JSON.stringify(error),
+    inspect(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+  ];
   for (const text of renderings) {
     expect(typeof text).toBe('string');
     expect(text.length).toBeLessThan(max);

@@ -49,8 +49,17 @@ export async function install(tool: Tool, timeoutMs = 150_000): Promise<Installe
       { cwd: partial, timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (!error) return resolve(undefined);
-        const last = stderr.trim().split('\n').filter((l) => /ERR|error/i.test(l)).slice(-2).join(' / ');
-        resolve(error.killed ? `npm install ${tool.pkg}@${tool.version} took over ${timeoutMs / 1000} s` : `npm install ${tool.pkg}@${tool.version} failed: ${last || error.message}`);
+        const last = stderr
+          .trim()
+          .split('\n')
+          .filter((l) => /ERR|error/i.test(l))
+          .slice(-2)
+          .join(' / ');
+        resolve(
+          error.killed
+            ? `npm install ${tool.pkg}@${tool.version} took over ${timeoutMs / 1000} s`
+            : `npm install ${tool.pkg}@${tool.version} failed: ${last || error.message}`,
+        );
       },
     );
   });

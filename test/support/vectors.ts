@@ -17,7 +17,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const candidates = [join(here, '../../../shared/vectors/aes-vectors.json'), join(here, '../fixtures/aes-vectors.json')];
 const file = candidates.find((f) => existsSync(f))!;
 
-export const vectorFile = JSON.parse(readFileSync(file, 'utf8')) as { hashKey: string; hashIV: string; vectors: Vector[] };
+export const vectorFile = JSON.parse(readFileSync(file, 'utf8')) as {
+  hashKey: string;
+  hashIV: string;
+  vectors: Vector[];
+};
 export const vectors = vectorFile.vectors;
 export const vector = (name: string): Vector => {
   const found = vectors.find((v) => v.name === name);

@@ -13,13 +13,25 @@ const readers = einvoice.callbacks as unknown as Record<string, (body: unknown) 
 const callbacks = Object.values<any>(unified.paths).flatMap((item) =>
   Object.entries<any>(item.post.callbacks ?? {}).map(([name, expressions]) => {
     const post = (Object.values(expressions)[0] as any).post;
-    return { name, post, media: post.requestBody.content['application/x-www-form-urlencoded'], reply: post.responses['200'].content['text/plain'].schema.const };
+    return {
+      name,
+      post,
+      media: post.requestBody.content['application/x-www-form-urlencoded'],
+      reply: post.responses['200'].content['text/plain'].schema.const,
+    };
   }),
 );
 
 describe('CheckMacValue', () => {
-  it('reproduces ECPay\'s published example for an online allowance\'s ReturnURL', () => {
-    const fields = { RtnCode: '1', RtnMsg: '', IA_Allow_No: '1909181313013546', IA_Invoice_No: 'UV11100019', IA_Date: '2019-09-18 13:13:23', IIS_Remain_Allowance_Amt: '0' };
+  it("reproduces ECPay's published example for an online allowance's ReturnURL", () => {
+    const fields = {
+      RtnCode: '1',
+      RtnMsg: '',
+      IA_Allow_No: '1909181313013546',
+      IA_Invoice_No: 'UV11100019',
+      IA_Date: '2019-09-18 13:13:23',
+      IIS_Remain_Allowance_Amt: '0',
+    };
     expect(checkMacValue(stageAes, fields)).toBe('50A276E71DAE26343013958B405EEEA0');
   });
 
@@ -52,7 +64,9 @@ describe.each(callbacks.map((c) => [c.name, c] as const))('einvoice.callbacks.%s
     // An example that carries ECPay's own CheckMacValue is vouched for by the stage key.
     expect(fromText.verified).toBe(cb.post['x-ecpay-check-mac-value'] === 'md5' && fields.CheckMacValue !== undefined);
     // Form values are text; declared numbers come back as numbers.
-    for (const [key, prop] of Object.entries<any>(cb.media.schema.$ref ? unified.components.schemas[cb.media.schema.$ref.split('/').pop()].properties : {})) {
+    for (const [key, prop] of Object.entries<any>(
+      cb.media.schema.$ref ? unified.components.schemas[cb.media.schema.$ref.split('/').pop()].properties : {},
+    )) {
       if (fields[key] === undefined) continue;
       expect(typeof fromText.data[key]).toBe(prop.type === 'integer' || prop.type === 'number' ? 'number' : 'string');
     }
@@ -63,7 +77,13 @@ describe.each(callbacks.map((c) => [c.name, c] as const))('einvoice.callbacks.%s
       const fields = withMac(unsigned());
       expect(readers[name]!(fields).verified).toBe(true);
       const changed = { ...fields, [Object.keys(fields)[0]!]: `${Object.values(fields)[0]}9` };
-      const error = (() => { try { readers[name]!(changed); } catch (e) { return e; } })();
+      const error = (() => {
+        try {
+          readers[name]!(changed);
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(error).toBeInstanceOf(EcpayCallbackError);
       expect((error as Error).message).toContain('CheckMacValue: does not match');
       expect((error as Error).message).toContain('Do not answer it with success');
@@ -76,14 +96,24 @@ describe.each(callbacks.map((c) => [c.name, c] as const))('einvoice.callbacks.%s
 
   it('refuses a form whose declared number is not a number', () => {
     const schema = unified.components.schemas[cb.media.schema.$ref.split('/').pop()];
-    const numeric = Object.keys(schema.properties).find((k) => ['integer', 'number'].includes(schema.properties[k].type));
+    const numeric = Object.keys(schema.properties).find((k) =>
+      ['integer', 'number'].includes(schema.properties[k].type),
+    );
     if (!numeric) return;
-    const error = (() => { try { readers[name]!({ ...unsigned(), [numeric]: 'abc' }); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        readers[name]!({ ...unsigned(), [numeric]: 'abc' });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(EcpayCallbackError);
     expect((error as EcpayCallbackError).issues.map((i) => i.field)).toEqual([numeric]);
   });
 });
 
 it('covers at least the callbacks the sources name', () => {
-  expect(callbacks.map((c) => c.name)).toEqual(expect.arrayContaining(['b2cDelayIssueNotify', 'b2cAllowanceByCollegiateReturn']));
+  expect(callbacks.map((c) => c.name)).toEqual(
+    expect.arrayContaining(['b2cDelayIssueNotify', 'b2cAllowanceByCollegiateReturn']),
+  );
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { aesDecrypt, createAesKey, decryptData, encryptData, phpUrldecode, phpUrldecodeBytes, phpUrlencode } from '../../src/codec.ts';
+import {
+  aesDecrypt,
+  createAesKey,
+  decryptData,
+  encryptData,
+  phpUrldecode,
+  phpUrldecodeBytes,
+  phpUrlencode,
+} from '../../src/codec.ts';
 import { vectorFile, vectors } from '../support/vectors.ts';
 
 const aes = createAesKey(vectorFile.hashKey, vectorFile.hashIV);
@@ -12,12 +20,15 @@ describe('known-answer vectors (PHP urlencode + OpenSSL)', () => {
     expect(decryptVectors.length).toBe(1);
   });
 
-  it.each(encryptVectors.map((v) => [v.name, v] as const))('%s: urlencode, encrypt and decrypt byte for byte', (_, v) => {
-    expect(phpUrlencode(v.plaintext_json!)).toBe(v.url_encoded);
-    expect(encryptData(aes, v.plaintext_json!)).toBe(v.data);
-    expect(aesDecrypt(aes, v.data).toString('utf8')).toBe(v.url_encoded);
-    expect(decryptData(aes, v.data)).toBe(v.plaintext_json);
-  });
+  it.each(encryptVectors.map((v) => [v.name, v] as const))(
+    '%s: urlencode, encrypt and decrypt byte for byte',
+    (_, v) => {
+      expect(phpUrlencode(v.plaintext_json!)).toBe(v.url_encoded);
+      expect(encryptData(aes, v.plaintext_json!)).toBe(v.data);
+      expect(aesDecrypt(aes, v.data).toString('utf8')).toBe(v.url_encoded);
+      expect(decryptData(aes, v.data)).toBe(v.plaintext_json);
+    },
+  );
 
   it.each(decryptVectors.map((v) => [v.name, v] as const))('%s: decrypts and turns + into a space', (_, v) => {
     const json = decryptData(aes, v.data);

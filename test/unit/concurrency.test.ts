@@ -6,7 +6,8 @@ import { ecpayAnswer, requestData, startServer } from '../support/loopback.ts';
 
 const CALLS = 1_000;
 const KINDS = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap'];
-const resources = () => Object.fromEntries(KINDS.map((k) => [k, process.getActiveResourcesInfo().filter((r) => r === k).length]));
+const resources = () =>
+  Object.fromEntries(KINDS.map((k) => [k, process.getActiveResourcesInfo().filter((r) => r === k).length]));
 const leaked = (before: Record<string, number>) => KINDS.filter((k) => resources()[k]! > before[k]!);
 
 describe('concurrency', () => {
@@ -22,7 +23,9 @@ describe('concurrency', () => {
     });
     const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url } });
     const results = await Promise.all(
-      Array.from({ length: CALLS }, (_, i) => einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: (i % 3) as 0 | 1 | 2 })),
+      Array.from({ length: CALLS }, (_, i) =>
+        einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: (i % 3) as 0 | 1 | 2 }),
+      ),
     );
     results.forEach((r, i) => expect(r.RtnMsg).toBe(`track T${i} state ${i % 3}`));
     expect(server.count).toBe(CALLS);

@@ -7,21 +7,53 @@ import { vector } from '../support/vectors.ts';
 const RQID = '3f9c2a6e-8d41-4b7a-9e25-6c1d0b8f4a73';
 
 function client(fetch: typeof globalThis.fetch, extra = {}) {
-  return createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: 'stage', fetch, now: () => FIXED_NOW_MS, randomUUID: () => RQID, ...extra });
+  return createEinvoiceClient({
+    ...STAGE_CREDENTIALS,
+    environment: 'stage',
+    fetch,
+    now: () => FIXED_NOW_MS,
+    randomUUID: () => RQID,
+    ...extra,
+  });
 }
 
 // Each case: the facade call, the vector holding the same plaintext, product facts and a success answer.
 const cases = [
-  { name: 'b2c-update-invoice-word-status', path: '/B2CInvoice/UpdateInvoiceWordStatus', product: 'B2C', ok: { RtnCode: 1, RtnMsg: '成功' },
-    call: (c: ReturnType<typeof client>, p: any) => c.b2c.updateInvoiceWordStatus(p) },
-  { name: 'b2c-trigger-issue', path: '/B2CInvoice/TriggerIssue', product: 'B2C', ok: { RtnCode: 4000004, RtnMsg: '', Tsr: '201909170001' },
-    call: (c: ReturnType<typeof client>, p: any) => c.b2c.triggerIssue(p) },
-  { name: 'b2b-get-invoice-word-setting', path: '/B2BInvoice/GetInvoiceWordSetting', product: 'B2B', ok: { RtnCode: 1, RtnMsg: 'Success', InvoiceInfo: [] },
-    call: (c: ReturnType<typeof client>, p: any) => c.b2b.getInvoiceWordSetting(p) },
-  { name: 'b2b-get-invalid', path: '/B2BInvoice/GetInvalid', product: 'B2B', ok: { RtnCode: 1, RtnMsg: 'Success', RtnData: { InvoiceNumber: 'SA37758327' } },
-    call: (c: ReturnType<typeof client>, p: any) => c.b2b.getInvalid(p) },
-  { name: 'b2b-maintain-merchant-customer-data', path: '/B2BInvoice/MaintainMerchantCustomerData', product: 'B2B', ok: { RtnCode: 1, RtnMsg: 'Success' },
-    call: (c: ReturnType<typeof client>, p: any) => c.b2b.maintainMerchantCustomerData(p) },
+  {
+    name: 'b2c-update-invoice-word-status',
+    path: '/B2CInvoice/UpdateInvoiceWordStatus',
+    product: 'B2C',
+    ok: { RtnCode: 1, RtnMsg: '成功' },
+    call: (c: ReturnType<typeof client>, p: any) => c.b2c.updateInvoiceWordStatus(p),
+  },
+  {
+    name: 'b2c-trigger-issue',
+    path: '/B2CInvoice/TriggerIssue',
+    product: 'B2C',
+    ok: { RtnCode: 4000004, RtnMsg: '', Tsr: '201909170001' },
+    call: (c: ReturnType<typeof client>, p: any) => c.b2c.triggerIssue(p),
+  },
+  {
+    name: 'b2b-get-invoice-word-setting',
+    path: '/B2BInvoice/GetInvoiceWordSetting',
+    product: 'B2B',
+    ok: { RtnCode: 1, RtnMsg: 'Success', InvoiceInfo: [] },
+    call: (c: ReturnType<typeof client>, p: any) => c.b2b.getInvoiceWordSetting(p),
+  },
+  {
+    name: 'b2b-get-invalid',
+    path: '/B2BInvoice/GetInvalid',
+    product: 'B2B',
+    ok: { RtnCode: 1, RtnMsg: 'Success', RtnData: { InvoiceNumber: 'SA37758327' } },
+    call: (c: ReturnType<typeof client>, p: any) => c.b2b.getInvalid(p),
+  },
+  {
+    name: 'b2b-maintain-merchant-customer-data',
+    path: '/B2BInvoice/MaintainMerchantCustomerData',
+    product: 'B2B',
+    ok: { RtnCode: 1, RtnMsg: 'Success' },
+    call: (c: ReturnType<typeof client>, p: any) => c.b2b.maintainMerchantCustomerData(p),
+  },
 ];
 
 describe('the envelope sent for each operation', () => {
@@ -37,9 +69,10 @@ describe('the envelope sent for each operation', () => {
     const sent = ecpay.received[0]!;
     expect(sent.url).toBe(`https://einvoice-stage.ecpay.com.tw${c.path}`);
     expect(sent.headers.get('content-type')).toBe('application/json');
-    const rqHeader = c.product === 'B2B'
-      ? { Timestamp: 1525168923, Revision: '1.0.0', RqID: RQID }
-      : { Timestamp: 1525168923, Revision: '3.0.0' };
+    const rqHeader =
+      c.product === 'B2B'
+        ? { Timestamp: 1525168923, Revision: '1.0.0', RqID: RQID }
+        : { Timestamp: 1525168923, Revision: '3.0.0' };
     // Byte for byte: MerchantID injected first, then the payload in the caller's order, encrypted as PHP would.
     expect(sent.envelope).toEqual({ MerchantID: '2000132', RqHeader: rqHeader, Data: v.data });
     expect(Object.keys(sent.envelope)).toEqual(['MerchantID', 'RqHeader', 'Data']);
@@ -47,7 +80,11 @@ describe('the envelope sent for each operation', () => {
 
   it('sends PlatformID when configured, and a per-call MerchantID in both places', async () => {
     const ecpay = fakeEcpay(() => ({ result: { RtnCode: 1, RtnMsg: 'ok' } }));
-    await client(ecpay.fetch, { platformId: 'P123' }).b2c.updateInvoiceWordStatus({ MerchantID: '3000001', TrackID: 'T1', InvoiceStatus: 1 });
+    await client(ecpay.fetch, { platformId: 'P123' }).b2c.updateInvoiceWordStatus({
+      MerchantID: '3000001',
+      TrackID: 'T1',
+      InvoiceStatus: 1,
+    });
     const sent = ecpay.received[0]!;
     expect(Object.keys(sent.envelope)).toEqual(['PlatformID', 'MerchantID', 'RqHeader', 'Data']);
     expect(sent.envelope.PlatformID).toBe('P123');
@@ -65,7 +102,7 @@ describe('the envelope sent for each operation', () => {
     expect(ecpay.received.map((r) => r.envelope.RqHeader.Timestamp)).toEqual([1525168923, 1525168923 + 660]);
   });
 
-  it('uses a fresh RqID per logical B2B call, or the caller\'s', async () => {
+  it("uses a fresh RqID per logical B2B call, or the caller's", async () => {
     let n = 0;
     const ecpay = fakeEcpay(() => ({ result: { RtnCode: 1, RtnMsg: 'ok' } }));
     const c = client(ecpay.fetch, { randomUUID: () => `00000000-0000-4000-8000-00000000000${n++}` });
@@ -84,7 +121,12 @@ describe('the envelope sent for each operation', () => {
   it('keeps the raw envelope reachable with withEnvelope()', async () => {
     const ecpay = fakeEcpay(() => ({ result: { RtnCode: 1, RtnMsg: 'ok', Extra: 'kept' }, serverTime: 1525168999 }));
     const r = await client(ecpay.fetch).b2c.updateInvoiceWordStatus.withEnvelope({ TrackID: 'T1', InvoiceStatus: 0 });
-    expect(r.envelope).toEqual({ MerchantID: '2000132', RpHeader: { Timestamp: 1525168999 }, TransCode: 1, TransMsg: 'Success' });
+    expect(r.envelope).toEqual({
+      MerchantID: '2000132',
+      RpHeader: { Timestamp: 1525168999 },
+      TransCode: 1,
+      TransMsg: 'Success',
+    });
     expect(r.attempts).toBe(1);
     // Unknown result fields are kept, not stripped by validation.
     expect(r.data).toEqual({ RtnCode: 1, RtnMsg: 'ok', Extra: 'kept' });

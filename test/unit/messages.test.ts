@@ -21,8 +21,19 @@ import { operation } from '../support/spec.ts';
 const trigger = { Tsr: '201909170001', PayType: '2' as const };
 const b2bQuery = { InvoiceCategory: 0, RelateNumber: 'R1' } as const;
 const client = (fetch: typeof globalThis.fetch, extra = {}) =>
-  createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, now: () => FIXED_NOW_MS, retry: { maxRetries: 0 }, randomUUID: () => 'rq-0001', ...extra });
-const failing = (promise: Promise<unknown>) => promise.then((v) => ({ unexpectedSuccess: v }), (e: unknown) => e);
+  createEinvoiceClient({
+    ...STAGE_CREDENTIALS,
+    fetch,
+    now: () => FIXED_NOW_MS,
+    retry: { maxRetries: 0 },
+    randomUUID: () => 'rq-0001',
+    ...extra,
+  });
+const failing = (promise: Promise<unknown>) =>
+  promise.then(
+    (v) => ({ unexpectedSuccess: v }),
+    (e: unknown) => e,
+  );
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,7 +45,9 @@ describe('HTTP errors', () => {
     const page = '<html>\n<body>Service Unavailable: maintenance until 03:00</body>\n</html>';
     const error = await failing(client(async () => new Response(page, { status: 503 })).b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayHttpError);
-    expect((error as Error).message).toContain('HTTP 503. Body: <html>\\u000a<body>Service Unavailable: maintenance until 03:00');
+    expect((error as Error).message).toContain(
+      'HTTP 503. Body: <html>\\u000a<body>Service Unavailable: maintenance until 03:00',
+    );
     expect((error as Error).message).not.toContain('\n');
     expect((error as EcpayHttpError).bodyExcerpt.length).toBeLessThanOrEqual(250);
   });
@@ -43,11 +56,20 @@ describe('HTTP errors', () => {
 describe('DNS failures', () => {
   it.each(['ENOTFOUND', 'EAI_AGAIN'])('name the host that could not be resolved (%s)', async (code) => {
     const cause = Object.assign(new TypeError('fetch failed'), {
-      cause: Object.assign(new Error(`getaddrinfo ${code} einvoice-stage.ecpay.com.tw`), { code, hostname: 'einvoice-stage.ecpay.com.tw' }),
+      cause: Object.assign(new Error(`getaddrinfo ${code} einvoice-stage.ecpay.com.tw`), {
+        code,
+        hostname: 'einvoice-stage.ecpay.com.tw',
+      }),
     });
-    const error = await failing(client(async () => { throw cause; }).b2c.triggerIssue(trigger));
+    const error = await failing(
+      client(async () => {
+        throw cause;
+      }).b2c.triggerIssue(trigger),
+    );
     expect(error).toBeInstanceOf(EcpayConnectionError);
-    expect((error as Error).message).toBe(`b2cTriggerIssue: connection failed (could not resolve einvoice-stage.ecpay.com.tw: ${code}); the request never left this machine`);
+    expect((error as Error).message).toBe(
+      `b2cTriggerIssue: connection failed (could not resolve einvoice-stage.ecpay.com.tw: ${code}); the request never left this machine`,
+    );
     expect((error as EcpayConnectionError).outcomeUnknown).toBe(false);
   });
 });
@@ -55,28 +77,46 @@ describe('DNS failures', () => {
 describe("Deno's fetch errors, which carry no code", () => {
   const denoError = (detail: string) =>
     Object.assign(new TypeError('fetch failed'), {
-      cause: new Error(`error sending request for url (https://einvoice-stage.ecpay.com.tw/B2CInvoice/TriggerIssue): client error (Connect): ${detail}`),
+      cause: new Error(
+        `error sending request for url (https://einvoice-stage.ecpay.com.tw/B2CInvoice/TriggerIssue): client error (Connect): ${detail}`,
+      ),
     });
 
   it('name the host of a DNS failure', async () => {
     const cause = denoError('dns error: failed to lookup address information: Name or service not known');
-    const error = await failing(client(async () => { throw cause; }).b2c.triggerIssue(trigger));
+    const error = await failing(
+      client(async () => {
+        throw cause;
+      }).b2c.triggerIssue(trigger),
+    );
     expect((error as Error).message).toContain('could not resolve einvoice-stage.ecpay.com.tw: ENOTFOUND');
     expect((error as EcpayConnectionError).outcomeUnknown).toBe(false);
   });
 
   it('know a refused connection never left this machine', async () => {
     const cause = denoError('tcp connect error: Connection refused (os error 111)');
-    const error = await failing(client(async () => { throw cause; }).b2c.triggerIssue(trigger));
-    expect((error as Error).message).toBe('b2cTriggerIssue: connection failed (ECONNREFUSED); the request never left this machine');
+    const error = await failing(
+      client(async () => {
+        throw cause;
+      }).b2c.triggerIssue(trigger),
+    );
+    expect((error as Error).message).toBe(
+      'b2cTriggerIssue: connection failed (ECONNREFUSED); the request never left this machine',
+    );
     expect((error as EcpayConnectionError).outcomeUnknown).toBe(false);
   });
 });
 
 describe('an error printed with console.log', () => {
   it('is its name, message, scalar facts and the first line of its cause: no stack, no dump of internals', async () => {
-    const cause = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up\n    at internals'), { code: 'ECONNRESET' }) });
-    const error = await failing(client(async () => { throw cause; }).b2b.getInvalid(b2bQuery));
+    const cause = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('socket hang up\n    at internals'), { code: 'ECONNRESET' }),
+    });
+    const error = await failing(
+      client(async () => {
+        throw cause;
+      }).b2b.getInvalid(b2bQuery),
+    );
     const printed = inspect(error);
     expect(printed.split('\n')[0]).toBe(`EcpayConnectionError: ${(error as Error).message}`);
     expect(printed).toContain("rqId: 'rq-0001'");
@@ -89,9 +129,20 @@ describe('an error printed with console.log', () => {
 
 describe('B2B errors carry the RqID they were sent with', () => {
   it.each([
-    ['a business failure', () => fakeEcpay(() => ({ result: { RtnCode: 1600003, RtnMsg: 'not found' } })).fetch, EcpayBusinessError],
+    [
+      'a business failure',
+      () => fakeEcpay(() => ({ result: { RtnCode: 1600003, RtnMsg: 'not found' } })).fetch,
+      EcpayBusinessError,
+    ],
     ['an HTTP error', () => (async () => new Response('down', { status: 502 })) as typeof fetch, EcpayHttpError],
-    ['a connection failure', () => (async () => { throw new TypeError('fetch failed'); }) as typeof fetch, EcpayConnectionError],
+    [
+      'a connection failure',
+      () =>
+        (async () => {
+          throw new TypeError('fetch failed');
+        }) as typeof fetch,
+      EcpayConnectionError,
+    ],
   ])('%s', async (_name, fetch, kind) => {
     const error = await failing(client(fetch()).b2b.getInvalid(b2bQuery));
     expect(error).toBeInstanceOf(kind);
@@ -106,19 +157,35 @@ describe('B2B errors carry the RqID they were sent with', () => {
 });
 
 describe('envelope failures that speak of the timestamp', () => {
-  it('do not blame the clock when it agrees with ECPay\'s', async () => {
-    const fake = fakeEcpay(() => ({ result: {}, transCode: 999999, transMsg: 'Timestamp out of range or Data could not be decrypted', serverTime: FIXED_NOW_MS / 1000 + 2 }));
+  it("do not blame the clock when it agrees with ECPay's", async () => {
+    const fake = fakeEcpay(() => ({
+      result: {},
+      transCode: 999999,
+      transMsg: 'Timestamp out of range or Data could not be decrypted',
+      serverTime: FIXED_NOW_MS / 1000 + 2,
+    }));
     const error = await failing(client(fake.fetch).b2c.triggerIssue(trigger));
     expect(error).toMatchObject({ name: 'EcpayEnvelopeError', clockSkewSeconds: 2 });
-    expect((error as Error).message).toContain("this machine's clock is within 2 s of ECPay's, so the clock is not the cause");
+    expect((error as Error).message).toContain(
+      "this machine's clock is within 2 s of ECPay's, so the clock is not the cause",
+    );
     expect((error as Error).message).not.toContain('Synchronise');
   });
 });
 
 describe("the mock's answers", () => {
-  it('carry the current time in RpHeader.Timestamp, as ECPay\'s do', () => {
-    const canned = JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1525169058 }, TransCode: 999999, TransMsg: 'x', Data: '' });
-    expect(JSON.parse(rewriteAnswer('{}', canned, undefined, 1_800_000_000)!)).toEqual({ ...JSON.parse(canned), RpHeader: { Timestamp: 1_800_000_000 } });
+  it("carry the current time in RpHeader.Timestamp, as ECPay's do", () => {
+    const canned = JSON.stringify({
+      MerchantID: '2000132',
+      RpHeader: { Timestamp: 1525169058 },
+      TransCode: 999999,
+      TransMsg: 'x',
+      Data: '',
+    });
+    expect(JSON.parse(rewriteAnswer('{}', canned, undefined, 1_800_000_000)!)).toEqual({
+      ...JSON.parse(canned),
+      RpHeader: { Timestamp: 1_800_000_000 },
+    });
     expect(rewriteAnswer('{}', 'not json', undefined, 1)).toBeUndefined();
   });
 
@@ -134,7 +201,11 @@ describe("the mock's answers", () => {
     cleanups.push(prism.close);
     const proxy = await startEchoProxy(prism.url, '127.0.0.1', 0);
     cleanups.push(() => new Promise<void>((resolve) => proxy.server.close(() => resolve())));
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: `http://127.0.0.1:${proxy.port}` }, retry: { maxRetries: 0 } });
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: `http://127.0.0.1:${proxy.port}` },
+      retry: { maxRetries: 0 },
+    });
     const error = await failing(einvoice.b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayEnvelopeError);
     expect(Math.abs((error as EcpayEnvelopeError).clockSkewSeconds!)).toBeLessThan(5);
@@ -152,7 +223,9 @@ describe('startMock on a taken port', () => {
     const error = await failing(startMock({ port }));
     expect(error).toBeInstanceOf(MockError);
     expect(error).toMatchObject({ code: 'EADDRINUSE' });
-    expect((error as Error).message).toBe(`the mock cannot listen on 127.0.0.1:${port}: the port is taken (another mock still running?); pass { port: 0 } for a free one`);
+    expect((error as Error).message).toBe(
+      `the mock cannot listen on 127.0.0.1:${port}: the port is taken (another mock still running?); pass { port: 0 } for a free one`,
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

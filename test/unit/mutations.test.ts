@@ -17,12 +17,13 @@ const faults: [string, Handler][] = [
   ['HTTP 500', (_req, res) => void res.writeHead(500).end()],
   ['a connection reset', (req) => void req.socket.destroy()],
   ['no answer (timeout)', () => undefined],
-  ['an answer that is not JSON', (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>')],
+  [
+    'an answer that is not JSON',
+    (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>'),
+  ],
 ];
 
-const mutations = paths
-  .map((path) => ({ path, ...operation(path) }))
-  .filter(({ op }) => !op['x-ecpay-retry'].safe);
+const mutations = paths.map((path) => ({ path, ...operation(path) })).filter(({ op }) => !op['x-ecpay-retry'].safe);
 
 const get = (obj: any, dotted: string) => dotted.split('.').reduce((at, k) => at?.[k], obj);
 
@@ -35,7 +36,12 @@ describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { 
   it.each(faults)('is sent once after %s, and says the outcome is unknown', async (_name, handler) => {
     const server = await startServer(handler);
     close = server.close;
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, timeoutMs: 300, retry: { baseDelayMs: 1 } });
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: server.url },
+      timeoutMs: 300,
+      retry: { baseDelayMs: 1 },
+    });
     const error = await facadeFor(einvoice, path)(payload).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayError);
     expect(server.count).toBe(1);
@@ -49,18 +55,27 @@ describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { 
     expect((error as Error).message).toContain(recovery.note);
     if (!recovery.operation) return expect(hint?.call).toBeUndefined();
     // The query, with its payload filled from the call that failed, ready to call.
-    const expected = { ...Object.fromEntries(Object.entries<string>(recovery.from ?? {}).map(([to, from]) => [to, get(payload, from)])), ...recovery.set };
+    const expected = {
+      ...Object.fromEntries(Object.entries<string>(recovery.from ?? {}).map(([to, from]) => [to, get(payload, from)])),
+      ...recovery.set,
+    };
     expect(hint).toMatchObject({ operation: recovery.operation, payload: expected });
     expect((error as Error).message).toContain(`einvoice.${hint!.call}(${JSON.stringify(expected)})`);
-    expect(typeof facadeFor(einvoice, paths.find((p) => operation(p).op.operationId === recovery.operation)!)).toBe('function');
+    expect(typeof facadeFor(einvoice, paths.find((p) => operation(p).op.operationId === recovery.operation)!)).toBe(
+      'function',
+    );
   });
 });
 
 describe('queries and idempotent updates', () => {
-  it('are not given a mutation\'s recovery advice when no answer arrives', async () => {
+  it("are not given a mutation's recovery advice when no answer arrives", async () => {
     const server = await startServer((_req, res) => void res.writeHead(503).end('busy'));
     close = server.close;
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: server.url },
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
     const error = await einvoice.b2b.getInvalid({ InvoiceCategory: 0, RelateNumber: 'R1' }).catch((e: unknown) => e);
     expect(server.count).toBe(2);
     expect((error as EcpayError).recovery).toBeUndefined();

@@ -1,7 +1,13 @@
 // What a user can hook into (interceptors, debug events, ECPAY_EINVOICE_DEBUG) and how the generated SDK is called:
 // nothing shows Data or keys, nothing a hook does changes an outcome, and no Request init carries `client` (Deno).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEinvoiceClient, EcpayConfigError, EcpayError, STAGE_CREDENTIALS, type EinvoiceClientConfig } from '../../src/index.ts';
+import {
+  createEinvoiceClient,
+  EcpayConfigError,
+  EcpayError,
+  STAGE_CREDENTIALS,
+  type EinvoiceClientConfig,
+} from '../../src/index.ts';
 import { debugFromEnvironment } from '../../src/observe.ts';
 import { FIXED_NOW_MS, fakeEcpay } from '../support/fake-ecpay.ts';
 
@@ -39,7 +45,14 @@ describe('the generated SDK call (Deno, hey-api #4177)', () => {
 
 describe('interceptors', () => {
   it('show the request without a body and the wire answer with Data still encrypted', async () => {
-    const seen: { method?: string; url?: string; body?: unknown; operation?: string; answer?: string; answerOperation?: string } = {};
+    const seen: {
+      method?: string;
+      url?: string;
+      body?: unknown;
+      operation?: string;
+      answer?: string;
+      answerOperation?: string;
+    } = {};
     const fake = ok();
     const result = await client(fake.fetch, {
       interceptors: {
@@ -53,7 +66,13 @@ describe('interceptors', () => {
       },
     }).b2c.triggerIssue(trigger);
     expect(result).toMatchObject({ RtnCode: 1, Tsr: trigger.Tsr });
-    expect(seen).toMatchObject({ method: 'POST', url: 'https://einvoice-stage.ecpay.com.tw/B2CInvoice/TriggerIssue', body: null, operation: 'b2cTriggerIssue', answerOperation: 'b2cTriggerIssue' });
+    expect(seen).toMatchObject({
+      method: 'POST',
+      url: 'https://einvoice-stage.ecpay.com.tw/B2CInvoice/TriggerIssue',
+      body: null,
+      operation: 'b2cTriggerIssue',
+      answerOperation: 'b2cTriggerIssue',
+    });
     const wire = JSON.parse(seen.answer!);
     expect(wire).toMatchObject({ TransCode: 1, MerchantID: '2000132' });
     expect(typeof wire.Data).toBe('string');
@@ -61,7 +80,7 @@ describe('interceptors', () => {
     expect(seen.answer).not.toContain(STAGE_CREDENTIALS.hashKey);
   });
 
-  it('send the headers a request interceptor adds (a trace header), with the call\'s own', async () => {
+  it("send the headers a request interceptor adds (a trace header), with the call's own", async () => {
     const fake = ok();
     await client(fake.fetch, {
       interceptors: {
@@ -101,7 +120,9 @@ describe('interceptors', () => {
       .b2c.triggerIssue(trigger)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EcpayError);
-    expect((error as EcpayError).message).toBe('b2cTriggerIssue: your request interceptor threw (no span); nothing was sent');
+    expect((error as EcpayError).message).toBe(
+      'b2cTriggerIssue: your request interceptor threw (no span); nothing was sent',
+    );
     expect((error as EcpayError).outcomeUnknown).toBe(false);
     expect(fake.received).toHaveLength(0);
   });
@@ -128,7 +149,7 @@ describe('ECPAY_EINVOICE_DEBUG', () => {
     expect(debugFromEnvironment()).toBe(on);
   });
 
-  it('prints each debug event to stderr, without Data, payload or keys, beside the caller\'s own hook', async () => {
+  it("prints each debug event to stderr, without Data, payload or keys, beside the caller's own hook", async () => {
     vi.stubEnv('ECPAY_EINVOICE_DEBUG', '1');
     const lines: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));

@@ -28,9 +28,16 @@ describe.each(paged)('%s', (path) => {
       const page = data[paging.page];
       asked.push(page);
       const count = Math.max(0, Math.min(size, total - (page - 1) * size));
-      const result = { ...template, [paging.total]: total, [paging.items]: Array.from({ length: count }, (_, i) => ({ ...item, _n: (page - 1) * size + i })) };
+      const result = {
+        ...template,
+        [paging.total]: total,
+        [paging.items]: Array.from({ length: count }, (_, i) => ({ ...item, _n: (page - 1) * size + i })),
+      };
       const Data = plain ? result : encryptData(stageAes, JSON.stringify(result));
-      return new Response(JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1 }, TransCode: 1, TransMsg: '', Data }), { headers: { 'Content-Type': 'application/json' } });
+      return new Response(
+        JSON.stringify({ MerchantID: '2000132', RpHeader: { Timestamp: 1 }, TransCode: 1, TransMsg: '', Data }),
+        { headers: { 'Content-Type': 'application/json' } },
+      );
     };
     return { fetch, asked };
   }

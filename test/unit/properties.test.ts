@@ -2,7 +2,14 @@
 // Unicode, and the urlencoder equals PHP's urlencode, modelled here independently byte by byte.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAesKey, decryptData, encryptData, phpUrldecode, phpUrldecodeBytes, phpUrlencode } from '../../src/codec.ts';
+import {
+  createAesKey,
+  decryptData,
+  encryptData,
+  phpUrldecode,
+  phpUrldecodeBytes,
+  phpUrlencode,
+} from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
 
 const RUNS = 10_000;
@@ -41,7 +48,10 @@ function referenceUrldecode(bytes: Uint8Array): string {
 }
 
 // Text that looks like urlencoded data, broken or not: percent signs, pluses, hex digits and raw characters.
-const encodedish = fc.string({ unit: fc.oneof(fc.constantFrom('%', '+', '2', 'B', 'e', '7', 'f', 'Z', ' '), unit), maxLength: 60 });
+const encodedish = fc.string({
+  unit: fc.oneof(fc.constantFrom('%', '+', '2', 'B', 'e', '7', 'f', 'Z', ' '), unit),
+  maxLength: 60,
+});
 
 describe('properties', () => {
   it(`encrypt -> decrypt returns the same JSON (${RUNS} cases)`, () => {
@@ -57,15 +67,21 @@ describe('properties', () => {
   });
 
   it(`urlencode equals the PHP reference model (${RUNS} cases)`, () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(phpUrlencode(s)).toBe(referenceUrlencode(s));
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(phpUrlencode(s)).toBe(referenceUrlencode(s));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it(`urldecode inverts urlencode, + included (${RUNS} cases)`, () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(phpUrldecode(phpUrlencode(s))).toBe(s);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(phpUrldecode(phpUrlencode(s))).toBe(s);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it(`urldecode equals the PHP reference model on any bytes, malformed or not (${RUNS} cases)`, () => {
@@ -79,8 +95,11 @@ describe('properties', () => {
   });
 
   it(`the encoded text has only PHP's safe characters (${RUNS} cases)`, () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(phpUrlencode(s)).toMatch(/^[A-Za-z0-9_.+%-]*$/);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(phpUrlencode(s)).toMatch(/^[A-Za-z0-9_.+%-]*$/);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -1,7 +1,14 @@
 // Retries that cannot double-issue. The loopback server counts the requests it really received; every attempt must
 // carry a fresh Timestamp, and a B2B call the same RqID.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEinvoiceClient, EcpayConnectionError, EcpayHttpError, EcpayTimeoutError, STAGE_CREDENTIALS, type EinvoiceClientConfig } from '../../src/index.ts';
+import {
+  createEinvoiceClient,
+  EcpayConnectionError,
+  EcpayHttpError,
+  EcpayTimeoutError,
+  STAGE_CREDENTIALS,
+  type EinvoiceClientConfig,
+} from '../../src/index.ts';
 import { freePort } from '../../src/mock.ts';
 import { ecpayAnswer, requestData, startServer, type Handler } from '../support/loopback.ts';
 
@@ -31,15 +38,17 @@ async function serve(handler: Handler, config: EinvoiceClientConfig = {}) {
 }
 
 /** Answers with the given statuses in turn, then a success. */
-const statuses = (...codes: number[]): Handler => (_req, res, _body, i) => {
-  if (i < codes.length) {
-    res.writeHead(codes[i]!, { 'Content-Type': 'text/plain' });
-    res.end('try later');
-  } else {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
-  }
-};
+const statuses =
+  (...codes: number[]): Handler =>
+  (_req, res, _body, i) => {
+    if (i < codes.length) {
+      res.writeHead(codes[i]!, { 'Content-Type': 'text/plain' });
+      res.end('try later');
+    } else {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
+    }
+  };
 const reset: Handler = (req) => {
   req.socket.destroy();
 };
@@ -61,7 +70,8 @@ describe('operations safe to repeat', () => {
 
   it('retry a reset connection, 403 and 429', async () => {
     let i = 0;
-    const handler: Handler = (req, res, body, n) => (n === 0 ? reset(req, res, body, n) : statuses(403, 429)(req, res, body, i++));
+    const handler: Handler = (req, res, body, n) =>
+      n === 0 ? reset(req, res, body, n) : statuses(403, 429)(req, res, body, i++);
     const { server, einvoice } = await serve(handler, { retry: { maxRetries: 3, baseDelayMs: 5 } });
     await einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 });
     expect(server.count).toBe(4);
@@ -69,7 +79,9 @@ describe('operations safe to repeat', () => {
 
   it('stop after the default two retries and report the attempts', async () => {
     const { server, einvoice } = await serve(statuses(503, 503, 503, 503));
-    const error = await einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }).catch((e: unknown) => e);
+    const error = await einvoice.b2c
+      .updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })
+      .catch((e: unknown) => e);
     expect(server.count).toBe(3);
     expect(error).toBeInstanceOf(EcpayHttpError);
     expect(error).toMatchObject({ status: 503, attempts: 3 });
@@ -95,14 +107,23 @@ describe('operations safe to repeat', () => {
       res.writeHead(403, { 'Retry-After': '1800' });
       res.end();
     });
-    const error = await einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }).catch((e: unknown) => e);
+    const error = await einvoice.b2c
+      .updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })
+      .catch((e: unknown) => e);
     expect(server.count).toBe(1);
-    expect(error).toMatchObject({ name: 'EcpayHttpError', rateLimited: true, retryAfterSeconds: 1800, outcomeUnknown: false });
+    expect(error).toMatchObject({
+      name: 'EcpayHttpError',
+      rateLimited: true,
+      retryAfterSeconds: 1800,
+      outcomeUnknown: false,
+    });
   });
 
   it('respect maxRetries: 0', async () => {
     const { server, einvoice } = await serve(statuses(503), { retry: { maxRetries: 0 } });
-    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })).rejects.toBeInstanceOf(EcpayHttpError);
+    await expect(einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 })).rejects.toBeInstanceOf(
+      EcpayHttpError,
+    );
     expect(server.count).toBe(1);
   });
 });
@@ -145,7 +166,12 @@ describe('operations not safe to repeat', () => {
       attempts += 1;
       return fetch(input, init);
     };
-    const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: `http://127.0.0.1:${port}` }, fetch: counting, retry: { baseDelayMs: 5 } });
+    const einvoice = createEinvoiceClient({
+      ...STAGE_CREDENTIALS,
+      environment: { baseUrl: `http://127.0.0.1:${port}` },
+      fetch: counting,
+      retry: { baseDelayMs: 5 },
+    });
     const error = await einvoice.b2c.triggerIssue(issue).catch((e: unknown) => e);
     expect(attempts).toBe(3);
     expect(error).toBeInstanceOf(EcpayConnectionError);
@@ -154,14 +180,23 @@ describe('operations not safe to repeat', () => {
   });
 
   it('MaintainMerchantCustomerData retries Update but sends Add once', async () => {
-    const partner = { Identifier: '53538851', type: '2' as const, CompanyName: 'EcPay', TradingSlang: '123', ExchangeMode: '1' as const, EmailAddress: 'a@b.tw' };
+    const partner = {
+      Identifier: '53538851',
+      type: '2' as const,
+      CompanyName: 'EcPay',
+      TradingSlang: '123',
+      ExchangeMode: '1' as const,
+      EmailAddress: 'a@b.tw',
+    };
     const update = await serve(statuses(503));
     await update.einvoice.b2b.maintainMerchantCustomerData({ Action: 'Update', ...partner });
     expect(update.server.count).toBe(2);
     expect(new Set(envelopes(update.server.bodies).map((h) => h.RqID)).size).toBe(1);
     await close?.();
     const add = await serve(statuses(503));
-    await expect(add.einvoice.b2b.maintainMerchantCustomerData({ Action: 'Add', ...partner })).rejects.toMatchObject({ outcomeUnknown: true });
+    await expect(add.einvoice.b2b.maintainMerchantCustomerData({ Action: 'Add', ...partner })).rejects.toMatchObject({
+      outcomeUnknown: true,
+    });
     expect(add.server.count).toBe(1);
     expect(requestData(add.server.bodies[0]!).Action).toBe('Add');
   });

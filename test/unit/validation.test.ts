@@ -14,7 +14,10 @@ function countingClient() {
     calls += 1;
     throw new Error('fetch must not be called for an invalid payload');
   };
-  return { client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, retry: { maxRetries: 0 } }), calls: () => calls };
+  return {
+    client: createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, retry: { maxRetries: 0 } }),
+    calls: () => calls,
+  };
 }
 
 const withoutMerchant = ({ MerchantID: _m, ...rest }: Record<string, unknown>) => rest;
@@ -27,7 +30,11 @@ describe.each(paths)('%s', (path) => {
   describe('refuses before sending', () => {
     it('derives a case for every field of the spec', () => {
       const declared = Object.keys(schema.properties).filter((f) => f !== 'MerchantID');
-      for (const field of declared) expect(cases.some((c) => c.field === field || c.field.startsWith(`${field}[`)), field).toBe(true);
+      for (const field of declared)
+        expect(
+          cases.some((c) => c.field === field || c.field.startsWith(`${field}[`)),
+          field,
+        ).toBe(true);
     });
 
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
@@ -35,18 +42,27 @@ describe.each(paths)('%s', (path) => {
       const error = await facadeFor(client, path)(c.payload).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EcpayValidationError);
       // A conditional rule must be the one that caught it, and say when it applies.
-      const issue = (error as EcpayValidationError).issues.find((i) => i.field === c.field && (!c.conditional || / (when|unless) /.test(i.message)));
-      expect(issue, `no ${c.conditional ? 'conditional ' : ''}issue names ${c.field}: ${(error as Error).message}`).toBeDefined();
+      const issue = (error as EcpayValidationError).issues.find(
+        (i) => i.field === c.field && (!c.conditional || / (when|unless) /.test(i.message)),
+      );
+      expect(
+        issue,
+        `no ${c.conditional ? 'conditional ' : ''}issue names ${c.field}: ${(error as Error).message}`,
+      ).toBeDefined();
       expect((error as Error).message).toContain('nothing was sent');
       expect(calls()).toBe(0);
     });
   });
 
-  describe('accepts and sends in the spec\'s form', () => {
+  describe("accepts and sends in the spec's form", () => {
     // Any answer will do: these tests look at what was sent. A document operation gets a file.
     const success = responseExamples.success?.['x-ecpay-data'];
     async function sent(payload: Record<string, unknown>) {
-      const ecpay = fakeEcpay((req) => (success ? { result: echoing(op, req.data, success) } : { body: '%PDF-1.4\n%%EOF', headers: { 'Content-Type': 'application/pdf' } }));
+      const ecpay = fakeEcpay((req) =>
+        success
+          ? { result: echoing(op, req.data, success) }
+          : { body: '%PDF-1.4\n%%EOF', headers: { 'Content-Type': 'application/pdf' } },
+      );
       const client = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch: ecpay.fetch });
       await facadeFor(client, path)(payload);
       expect(ecpay.received).toHaveLength(1);
@@ -57,13 +73,18 @@ describe.each(paths)('%s', (path) => {
       const example = requestExamples[name]['x-ecpay-data'];
       const data = await sent(withoutMerchant(example));
       // Defaults may be added and optional fields given as "" or null are left out; nothing else is changed.
-      const given = Object.fromEntries(Object.entries(example).filter(([k, v]) => (v !== '' && v !== null) || schema.required.includes(k)));
+      const given = Object.fromEntries(
+        Object.entries(example).filter(([k, v]) => (v !== '' && v !== null) || schema.required.includes(k)),
+      );
       expect(data).toMatchObject(given);
       expect(Object.keys(data).slice(0, Object.keys(given).length)).toEqual(Object.keys(given));
     });
 
     const variants = Object.entries<any>(requestExamples).flatMap(([name, ex]) =>
-      looseVariants(schema, withoutMerchant(ex['x-ecpay-data']), 'request').map(([how, value]) => [`${name}: ${how}`, name, value] as const));
+      looseVariants(schema, withoutMerchant(ex['x-ecpay-data']), 'request').map(
+        ([how, value]) => [`${name}: ${how}`, name, value] as const,
+      ),
+    );
     it.each(variants)('%s', async (_, name, value) => {
       const canonical = await sent(withoutMerchant(requestExamples[name]['x-ecpay-data']));
       expect(await sent(value)).toEqual(canonical);
@@ -97,7 +118,9 @@ describe('messages say what to do', () => {
 
   it('turns a Gregorian year into the Republic-era year it meant', async () => {
     const e = await refused((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '2024', InvoiceTerm: 0, UseStatus: 0 }));
-    expect(e.message).toContain('InvoiceYear: must be a Republic-era (民國) year of 3 digits, e.g. 113 for 2024 (got "2024": 2024 is a Gregorian year; the Republic-era year is 113)');
+    expect(e.message).toContain(
+      'InvoiceYear: must be a Republic-era (民國) year of 3 digits, e.g. 113 for 2024 (got "2024": 2024 is a Gregorian year; the Republic-era year is 113)',
+    );
   });
 
   it.each([
@@ -107,7 +130,9 @@ describe('messages say what to do', () => {
     ['2019-08-31 25:00:00', '25:00:00 is not a time'],
     ['31/08/2019', 'a date yyyy-MM-dd'],
   ])('refuses the impossible or misformed date %s, saying why', async (date, reason) => {
-    const e = await refused((c) => c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }));
+    const e = await refused((c) =>
+      c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }),
+    );
     expect(e.issues.map((i) => i.field)).toEqual(['InvoiceDate']);
     expect(e.message).toContain(reason);
   });
@@ -119,7 +144,16 @@ describe('messages say what to do', () => {
 
   it('reports every violation of one payload in one error', async () => {
     const e = await refused((c) =>
-      c.b2b.maintainMerchantCustomerData({ Action: 'Remove', Identifier: '12345678', type: '2', CompanyName: '', TradingSlang: 'x', ExchangeMode: '1', EmailAddress: 'nobody' } as never));
+      c.b2b.maintainMerchantCustomerData({
+        Action: 'Remove',
+        Identifier: '12345678',
+        type: '2',
+        CompanyName: '',
+        TradingSlang: 'x',
+        ExchangeMode: '1',
+        EmailAddress: 'nobody',
+      } as never),
+    );
     expect(e.issues.map((i) => `${i.field} ${i.rule}`)).toEqual([
       'Action enum',
       'Identifier format tw-business-id',
@@ -162,33 +196,78 @@ describe('what the sources disagree on is accepted, and sent as decided', () => 
   }
 
   it('GetInvoiceWordSetting: InvoiceTerm 0 (all periods) and InvoiceCategory 2 by default', async () => {
-    const data = await sentData((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '115', InvoiceTerm: 0, UseStatus: 0 }));
-    expect(data).toEqual({ MerchantID: '2000132', InvoiceYear: '115', InvoiceTerm: 0, UseStatus: 0, InvoiceCategory: 2 });
-  });
-
-  it.each([[2], ['3'], [0], [1]])('GetInvoiceWordSetting: InvoiceCategory %j as a caller or an ECPay SDK sends it', async (category) => {
-    const data = await sentData((c) => c.b2b.getInvoiceWordSetting({ InvoiceYear: '115', InvoiceTerm: 1, UseStatus: 2, InvoiceCategory: category as 2 }));
-    expect(data.InvoiceCategory).toBe(category);
-  });
-
-  it.each(['2019-08-31', '2019/08/31', '2019-08-31 10:20:30', '2019-08-31T10:20:30'])('GetInvalid: InvoiceDate %s', async (date) => {
-    const data = await sentData((c) => c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }));
-    expect(data.InvoiceDate).toBe(date);
-  });
-
-  it('the .NET SDK\'s numbers for strings, and Odoo\'s "Type" for "type", are sent in the page\'s form', async () => {
-    const data = await sentData((c) => c.b2b.maintainMerchantCustomerData({
-      Action: 'Update', Identifier: 53538851, Type: 2, CompanyName: 'EcPay', TradingSlang: 123, ExchangeMode: 1, EmailAddress: 'a@b.tw',
-      PersonInCharge: null, Address: '',
-    } as never));
+    const data = await sentData((c) =>
+      c.b2b.getInvoiceWordSetting({ InvoiceYear: '115', InvoiceTerm: 0, UseStatus: 0 }),
+    );
     expect(data).toEqual({
-      MerchantID: '2000132', Action: 'Update', Identifier: '53538851', type: '2', CompanyName: 'EcPay', TradingSlang: '123', ExchangeMode: '1', EmailAddress: 'a@b.tw',
+      MerchantID: '2000132',
+      InvoiceYear: '115',
+      InvoiceTerm: 0,
+      UseStatus: 0,
+      InvoiceCategory: 2,
     });
   });
 
-  it('sends a getter\'s value once, as it was checked', async () => {
+  it.each([[2], ['3'], [0], [1]])(
+    'GetInvoiceWordSetting: InvoiceCategory %j as a caller or an ECPay SDK sends it',
+    async (category) => {
+      const data = await sentData((c) =>
+        c.b2b.getInvoiceWordSetting({
+          InvoiceYear: '115',
+          InvoiceTerm: 1,
+          UseStatus: 2,
+          InvoiceCategory: category as 2,
+        }),
+      );
+      expect(data.InvoiceCategory).toBe(category);
+    },
+  );
+
+  it.each(['2019-08-31', '2019/08/31', '2019-08-31 10:20:30', '2019-08-31T10:20:30'])(
+    'GetInvalid: InvoiceDate %s',
+    async (date) => {
+      const data = await sentData((c) =>
+        c.b2b.getInvalid({ InvoiceCategory: 0, InvoiceNumber: 'SA37758327', InvoiceDate: date }),
+      );
+      expect(data.InvoiceDate).toBe(date);
+    },
+  );
+
+  it('the .NET SDK\'s numbers for strings, and Odoo\'s "Type" for "type", are sent in the page\'s form', async () => {
+    const data = await sentData((c) =>
+      c.b2b.maintainMerchantCustomerData({
+        Action: 'Update',
+        Identifier: 53538851,
+        Type: 2,
+        CompanyName: 'EcPay',
+        TradingSlang: 123,
+        ExchangeMode: 1,
+        EmailAddress: 'a@b.tw',
+        PersonInCharge: null,
+        Address: '',
+      } as never),
+    );
+    expect(data).toEqual({
+      MerchantID: '2000132',
+      Action: 'Update',
+      Identifier: '53538851',
+      type: '2',
+      CompanyName: 'EcPay',
+      TradingSlang: '123',
+      ExchangeMode: '1',
+      EmailAddress: 'a@b.tw',
+    });
+  });
+
+  it("sends a getter's value once, as it was checked", async () => {
     let reads = 0;
-    const payload = { TrackID: 'T', get InvoiceStatus() { reads += 1; return reads === 1 ? 2 : 9; } };
+    const payload = {
+      TrackID: 'T',
+      get InvoiceStatus() {
+        reads += 1;
+        return reads === 1 ? 2 : 9;
+      },
+    };
     const data = await sentData((c) => c.b2c.updateInvoiceWordStatus(payload as never));
     expect(data.InvoiceStatus).toBe(2);
     expect(reads).toBe(1);
@@ -197,8 +276,14 @@ describe('what the sources disagree on is accepted, and sent as decided', () => 
 
 describe('B2C Issue: the rules between fields name the fields and the numbers', () => {
   const base = () => ({
-    RelateNumber: 'R1', CustomerEmail: 'a@b.tw', Print: '0' as const, Donation: '0' as const, CarrierType: '1' as const, TaxType: '1' as const,
-    SalesAmount: 182, InvType: '07' as const,
+    RelateNumber: 'R1',
+    CustomerEmail: 'a@b.tw',
+    Print: '0' as const,
+    Donation: '0' as const,
+    CarrierType: '1' as const,
+    TaxType: '1' as const,
+    SalesAmount: 182,
+    InvType: '07' as const,
     Items: [
       { ItemName: 'A', ItemCount: 3, ItemWord: '個', ItemPrice: 10.5, ItemAmount: 32 },
       { ItemName: 'B', ItemCount: 1, ItemWord: '雙', ItemPrice: 150, ItemAmount: 150 },
@@ -222,7 +307,9 @@ describe('B2C Issue: the rules between fields name the fields and the numbers', 
     const p = base();
     p.Items[1]!.ItemAmount = 152;
     p.SalesAmount = 184;
-    expect(await refusedIssue(p)).toEqual(['Items[1].ItemAmount: must be within 1 of ItemCount × ItemPrice = 150 (got 152) when vat is "1"']);
+    expect(await refusedIssue(p)).toEqual([
+      'Items[1].ItemAmount: must be within 1 of ItemCount × ItemPrice = 150 (got 152) when vat is "1"',
+    ]);
   });
 
   it('refuses nothing of the sums under vat 0, where the sources disagree', async () => {
@@ -233,7 +320,16 @@ describe('B2C Issue: the rules between fields name the fields and the numbers', 
   });
 
   it('the print, donation and carrier combinations of the page', async () => {
-    expect(await refusedIssue({ ...base(), Donation: '1', Print: '1', CustomerName: 'N', CustomerAddr: 'A', CustomerIdentifier: '53538851' })).toEqual([
+    expect(
+      await refusedIssue({
+        ...base(),
+        Donation: '1',
+        Print: '1',
+        CustomerName: 'N',
+        CustomerAddr: 'A',
+        CustomerIdentifier: '53538851',
+      }),
+    ).toEqual([
       'LoveCode: required when Donation is "1"',
       'Print: must be "0" (got "1") when Donation is "1"',
       'CustomerIdentifier: must not be given when Donation is "1"',
@@ -242,10 +338,12 @@ describe('B2C Issue: the rules between fields name the fields and the numbers', 
     expect(await refusedIssue({ ...base(), CarrierType: '3', CarrierNum: 'ABC' })).toEqual([
       'CarrierNum: must be a mobile barcode carrier: "/" and 7 characters of 0-9 A-Z + - . (got "ABC") when CarrierType is "3"',
     ]);
-    expect(await refusedIssue({ ...base(), CarrierType: '4', CarrierNum: 'x' })).toEqual(['CarrierNum2: required when CarrierType is "4" or "5"']);
+    expect(await refusedIssue({ ...base(), CarrierType: '4', CarrierNum: 'x' })).toEqual([
+      'CarrierNum2: required when CarrierType is "4" or "5"',
+    ]);
   });
 
-  it('tax: zero-rated needs ClearanceMark and ZeroTaxRateReason; mixed needs each line\'s ItemTaxType', async () => {
+  it("tax: zero-rated needs ClearanceMark and ZeroTaxRateReason; mixed needs each line's ItemTaxType", async () => {
     expect(await refusedIssue({ ...base(), TaxType: '2' })).toEqual([
       'ClearanceMark: required when TaxType is "2"',
       'ZeroTaxRateReason: required when TaxType is "2"',
@@ -254,11 +352,15 @@ describe('B2C Issue: the rules between fields name the fields and the numbers', 
       'Items[0].ItemTaxType: required when TaxType is "9"',
       'Items[1].ItemTaxType: required when TaxType is "9"',
     ]);
-    expect(await refusedIssue({ ...base(), InvType: '08' })).toEqual(['TaxType: must be one of "3", "4" (got "1") when InvType is "08"']);
+    expect(await refusedIssue({ ...base(), InvType: '08' })).toEqual([
+      'TaxType: must be one of "3", "4" (got "1") when InvType is "08"',
+    ]);
   });
 
   it('one of CustomerPhone or CustomerEmail', async () => {
     const { CustomerEmail: _e, ...p } = base();
-    expect(await refusedIssue(p)).toEqual(['CustomerPhone or CustomerEmail: one of CustomerPhone or CustomerEmail must be given']);
+    expect(await refusedIssue(p)).toEqual([
+      'CustomerPhone or CustomerEmail: one of CustomerPhone or CustomerEmail must be given',
+    ]);
   });
 });
