@@ -15,6 +15,8 @@ export interface CallbackSpec<T = unknown> {
   checkMacValue: 'md5' | 'none';
   /** What the merchant answers, e.g. "1|OK". */
   reply: string;
+  /** Reads a form of this callback (readCallback, carried by the spec so that only applications that read one bundle it). */
+  read(spec: CallbackSpec<T>, aes: AesKey, body: CallbackBody): CallbackNotice<T>;
   /** Type only (never set): the form's type. */
   readonly formType?: T;
 }

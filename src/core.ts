@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createClient, createConfig, type Client } from '../generated/hey-api/client/index.ts';
 import { products } from '../generated/products.gen.ts';
-import { readCallback, type CallbackBody, type CallbackNotice, type CallbackSpec } from './callbacks.ts';
+import type { CallbackBody, CallbackNotice, CallbackSpec } from './callbacks.ts';
 import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
 import { RateLimiter } from './limiter.ts';
@@ -126,7 +126,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
       (await withEnvelope(op as OperationSpec<unknown, unknown>, payload, options)).data as R,
     withEnvelope: <P, R>(op: OperationSpec<P, R>, payload: P, options?: CallOptions) =>
       withEnvelope(op as OperationSpec<unknown, unknown>, payload, options) as Promise<EnvelopeResult<R>>,
-    readCallback: <T>(spec: CallbackSpec<T>, body: CallbackBody) => readCallback(spec, settings.aes, body),
+    readCallback: <T>(spec: CallbackSpec<T>, body: CallbackBody) => spec.read(spec, settings.aes, body),
     ...summary,
   };
   return Object.freeze({

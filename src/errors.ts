@@ -25,7 +25,6 @@ export interface ErrorContext {
 
 /** Text from outside (ECPay's messages, a proxy's page) as a message may quote it: control characters escaped, cut short. */
 export function clip(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
   const escaped = text.replace(
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

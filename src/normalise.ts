@@ -3,7 +3,7 @@
 // canonical, defaults filled, then every rule checked. Back: ECPay's loose answers made into the declared types.
 import { check, matches, type Finding } from './check.ts';
 import type { ValidationIssue } from './errors.ts';
-import { fieldName, HARD_RESULT_KEYWORDS, isRecord, typesOf, type Path, type Schema } from './schema.ts';
+import { fieldName, HARD_RESULT_KEYWORDS, isRecord, typesOf, type Schema } from './schema.ts';
 
 const MAX_DEPTH = 16;
 

@@ -190,7 +190,6 @@ export function quote(value: unknown): string {
         ? '{an object too deep to show}'
         : typeof value;
   }
-  // eslint-disable-next-line no-control-regex
   text = text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

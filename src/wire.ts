@@ -98,8 +98,8 @@ async function readCapped(response: Response, cap: number, strict: boolean): Pro
     return undefined;
   }
   if (!response.body) return new Uint8Array(0);
-  // A declared length within the cap, not compressed: HTTP framing bounds the body, and one read is the cheapest.
-  if (declared <= cap && !response.headers.has('content-encoding')) return new Uint8Array(await response.arrayBuffer());
+  // Read chunk by chunk even when the length is declared: a compressed body decodes to more than it declares, and
+  // the reader is also the cheaper read (undici's arrayBuffer() reads the same stream, then copies it).
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

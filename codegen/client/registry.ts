@@ -169,12 +169,15 @@ export function renderOperation(o: OperationFacts): string {
     namedImports: ['OperationSpec'],
   });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../../src/schema.ts', namedImports: ['Schema'] });
-  if (o.callbacks.length)
+  if (o.callbacks.length) {
     file.addImportDeclaration({
       isTypeOnly: true,
       moduleSpecifier: '../../src/callbacks.ts',
       namedImports: ['CallbackSpec'],
     });
+    // The reader travels with the callback spec: an application that reads no callback bundles none of it.
+    file.addImportDeclaration({ moduleSpecifier: '../../src/callbacks.ts', namedImports: ['readCallback as read'] });
+  }
   if (o.extras.answer === 'pdf')
     file.addImportDeclaration({
       isTypeOnly: true,
@@ -216,7 +219,7 @@ export function renderOperation(o: OperationFacts): string {
         {
           name: cb.name,
           type: `CallbackSpec<${typeName}>`,
-          initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\n}`,
+          initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\nread,\n}`,
         },
       ],
     });
@@ -224,7 +227,7 @@ export function renderOperation(o: OperationFacts): string {
   const spec = { ...data, ...extras, ...(recovery ? { recovery } : {}) };
   file.addStatements(['let requestSchema: Schema | undefined;', 'let resultSchema: Schema | undefined;']);
   const members = [
-    json(spec).slice(1, -2) + ',',
+    `${json(spec).slice(1, -2)},`,
     `get request(): Schema {\nreturn (requestSchema ??= ${json(request)} as Schema);\n},`,
     `get result(): Schema {\nreturn (resultSchema ??= ${json(result)} as Schema);\n},`,
     ...(callbacks.length ? [`callbacks: [${callbacks.map((c) => c.name).join(', ')}],`] : []),

@@ -3,6 +3,7 @@
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
 import type { CallbackSpec } from "../../src/callbacks.ts";
+import { readCallback as read } from "../../src/callbacks.ts";
 import { b2cAllowanceByCollegiate as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAllowanceByCollegiatePayload, B2cAllowanceByCollegiateResult, B2cAllowanceByCollegiateNotification } from "../hey-api/types.gen.ts";
 let b2cAllowanceByCollegiateReturnSchema: Schema | undefined;
@@ -49,6 +50,7 @@ export const b2cAllowanceByCollegiateReturn: CallbackSpec<B2cAllowanceByCollegia
       "type": "object"
     } as Schema);
   },
+  read,
 };
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;

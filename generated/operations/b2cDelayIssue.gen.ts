@@ -3,6 +3,7 @@
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
 import type { CallbackSpec } from "../../src/callbacks.ts";
+import { readCallback as read } from "../../src/callbacks.ts";
 import { b2cDelayIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification } from "../hey-api/types.gen.ts";
 let b2cDelayIssueNotifySchema: Schema | undefined;
@@ -51,6 +52,7 @@ export const b2cDelayIssueNotify: CallbackSpec<B2cDelayIssueNotification> = {
       "type": "object"
     } as Schema);
   },
+  read,
 };
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;

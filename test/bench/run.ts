@@ -236,6 +236,10 @@ async function bundle() {
       "import { createEinvoiceCore, b2cIssue } from './src/index.ts';\nconst e = createEinvoiceCore();\nconsole.log(await e.call(b2cIssue, {} as never));\n",
     ],
     [
+      'bundle: one query (core + b2cGetIssue), same',
+      "import { createEinvoiceCore, b2cGetIssue } from './src/index.ts';\nconst e = createEinvoiceCore();\nconsole.log(await e.call(b2cGetIssue, {} as never));\n",
+    ],
+    [
       'bundle: the whole facade (createEinvoiceClient), same',
       "import { createEinvoiceClient } from './src/index.ts';\nconst e = createEinvoiceClient();\nconsole.log(await e.b2c.triggerIssue({ Tsr: 'T1', PayType: '2' }));\n",
     ],

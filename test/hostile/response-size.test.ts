@@ -157,7 +157,7 @@ describe('a 2xx answer beyond maxResponseBytes, for TriggerIssue', () => {
 
   it('an answer just within the cap is read (the cap is not refusing everything)', async () => {
     const answer = ecpayAnswer({ RtnCode: 4000004, RtnMsg: 'x'.repeat(150), Tsr: trigger.Tsr });
-    const padded = answer.slice(0, -1) + ' '.repeat(CAP - answer.length - 100) + '}';
+    const padded = `${answer.slice(0, -1) + ' '.repeat(CAP - answer.length - 100)}}`;
     const { server } = await serveBody(200, { 'Content-Type': 'application/json' }, function* () {
       yield Buffer.from(padded);
     });
