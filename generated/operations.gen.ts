@@ -56,7 +56,7 @@ export interface EinvoiceOperations {
      */
     getAllowance: Operation<B2bGetAllowancePayload, B2bGetAllowanceResult>;
     /**
-     * Query whether a B2B allowance was confirmed by the trading partner (exchange mode)
+     * Query whether a B2B allowance was confirmed by the trading partner
      *
      * POST /B2BInvoice/GetAllowanceConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
@@ -68,7 +68,7 @@ export interface EinvoiceOperations {
      */
     getAllowanceInvalid: Operation<B2bGetAllowanceInvalidPayload, B2bGetAllowanceInvalidResult>;
     /**
-     * Query whether the void of a B2B allowance was confirmed (exchange mode)
+     * Query whether the void of a B2B allowance was confirmed
      *
      * POST /B2BInvoice/GetAllowanceInvalidConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
@@ -86,7 +86,7 @@ export interface EinvoiceOperations {
      */
     getInvalid: Operation<B2bGetInvalidPayload, B2bGetInvalidResult>;
     /**
-     * Query whether a B2B invoice's void was confirmed by the trading partner (exchange mode)
+     * Query whether a B2B invoice's void was confirmed by the trading partner
      *
      * POST /B2BInvoice/GetInvalidConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
@@ -104,19 +104,19 @@ export interface EinvoiceOperations {
      */
     getIssue: Operation<B2bGetIssuePayload, B2bGetIssueResult>;
     /**
-     * Query whether a B2B invoice's issue was confirmed by the trading partner (exchange mode)
+     * Query whether a B2B invoice's issue was confirmed by the trading partner
      *
      * POST /B2BInvoice/GetIssueConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getIssueConfirm: Operation<B2bGetIssueConfirmPayload, B2bGetIssueConfirmResult>;
     /**
-     * Query the rejection (退回) of a B2B invoice (exchange mode)
+     * Query the rejection (退回) of a B2B invoice
      *
      * POST /B2BInvoice/GetReject. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */
     getReject: Operation<B2bGetRejectPayload, B2bGetRejectResult>;
     /**
-     * Query whether a B2B invoice's rejection was confirmed (exchange mode)
+     * Query whether a B2B invoice's rejection was confirmed
      *
      * POST /B2BInvoice/GetRejectConfirm. Success RtnCode: 1. Trading partner modes: exchange. Retried automatically on connection failures, rate limits and 5xx.
      */

@@ -117,7 +117,7 @@ export const b2bGetAllowance = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Query whether a B2B allowance was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B allowance was confirmed by the trading partner
  *
  * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether an allowance, found by ECPay's AllowanceNo, was confirmed, with the date and remark. The response comes from O'Pay's sibling document; ECPay's page confirms the path only.
  */
@@ -145,7 +145,7 @@ export const b2bGetAllowanceInvalid = <ThrowOnError extends boolean = false>(opt
 });
 
 /**
- * Query whether the void of a B2B allowance was confirmed (exchange mode)
+ * Query whether the void of a B2B allowance was confirmed
  *
  * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether the void of an allowance (CancelAllowance), found by ECPay's AllowanceNo, was confirmed by the partner. The response comes from O'Pay's sibling document, with the extra fields of ECPay's .NET SDK class; ECPay's page confirms the path only.
  */
@@ -187,7 +187,7 @@ export const b2bGetInvalid = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
- * Query whether a B2B invoice's void was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B invoice's void was confirmed by the trading partner
  *
  * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns the void of an output or input invoice with the date the partner confirmed it, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. The response comes from O'Pay's sibling document; ECPay's page is cut off after MerchantID.
  */
@@ -229,7 +229,7 @@ export const b2bGetIssue = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
- * Query whether a B2B invoice's issue was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B invoice's issue was confirmed by the trading partner
  *
  * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no confirmations): returns whether an output or input invoice was confirmed, with the confirmation date and remark, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber, optionally narrowed by O'Pay's filters (buyer, seller, date and number ranges, states). One of the few B2B queries that finds an invoice by RelateNumber alone, so it tells whether an exchange-mode Issue whose answer was lost took effect. The filters and the response come from O'Pay's sibling document; ECPay's page is cut off after MerchantID.
  */
@@ -243,7 +243,7 @@ export const b2bGetIssueConfirm = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Query the rejection (退回) of a B2B invoice (exchange mode)
+ * Query the rejection (退回) of a B2B invoice
  *
  * Exchange mode only (rejection exists only between exchange-mode partners; the certification index has no such page): returns the rejection of an output or input invoice (date, reason, upload and confirmation states), looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. No ECPay page text exists for it; the request comes from ECPay's .NET SDK and O'Pay's sibling document, the response from O'Pay's.
  */
@@ -257,7 +257,7 @@ export const b2bGetReject = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Query whether a B2B invoice's rejection was confirmed (exchange mode)
+ * Query whether a B2B invoice's rejection was confirmed
  *
  * Exchange mode only (trading partners with ExchangeMode 1; certification mode has no rejections or confirmations): returns the rejection of an output or input invoice with the date it was confirmed, looked up by InvoiceNumber with InvoiceDate or by the merchant's RelateNumber. The response comes from O'Pay's sibling document; ECPay's page confirms the path only.
  */

@@ -7,7 +7,7 @@ import type { B2bGetAllowanceConfirmPayload, B2bGetAllowanceConfirmResult } from
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query whether a B2B allowance was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B allowance was confirmed by the trading partner
  *
  * POST /B2BInvoice/GetAllowanceConfirm: what the runtime needs to call it, from spec/openapi.yaml.
  */

@@ -7,7 +7,7 @@ import type { B2bGetAllowanceInvalidConfirmPayload, B2bGetAllowanceInvalidConfir
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query whether the void of a B2B allowance was confirmed (exchange mode)
+ * Query whether the void of a B2B allowance was confirmed
  *
  * POST /B2BInvoice/GetAllowanceInvalidConfirm: what the runtime needs to call it, from spec/openapi.yaml.
  */

@@ -7,7 +7,7 @@ import type { B2bGetInvalidConfirmPayload, B2bGetInvalidConfirmResult } from "..
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query whether a B2B invoice's void was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B invoice's void was confirmed by the trading partner
  *
  * POST /B2BInvoice/GetInvalidConfirm: what the runtime needs to call it, from spec/openapi.yaml.
  */

@@ -7,7 +7,7 @@ import type { B2bGetIssueConfirmPayload, B2bGetIssueConfirmResult } from "../hey
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query whether a B2B invoice's issue was confirmed by the trading partner (exchange mode)
+ * Query whether a B2B invoice's issue was confirmed by the trading partner
  *
  * POST /B2BInvoice/GetIssueConfirm: what the runtime needs to call it, from spec/openapi.yaml.
  */

@@ -7,7 +7,7 @@ import type { B2bGetRejectPayload, B2bGetRejectResult } from "../hey-api/types.g
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query the rejection (退回) of a B2B invoice (exchange mode)
+ * Query the rejection (退回) of a B2B invoice
  *
  * POST /B2BInvoice/GetReject: what the runtime needs to call it, from spec/openapi.yaml.
  */

@@ -7,7 +7,7 @@ import type { B2bGetRejectConfirmPayload, B2bGetRejectConfirmResult } from "../h
 let requestSchema: Schema | undefined;
 let resultSchema: Schema | undefined;
 /**
- * Query whether a B2B invoice's rejection was confirmed (exchange mode)
+ * Query whether a B2B invoice's rejection was confirmed
  *
  * POST /B2BInvoice/GetRejectConfirm: what the runtime needs to call it, from spec/openapi.yaml.
  */
