@@ -13,7 +13,7 @@ import {
   type ValidationIssue,
 } from './errors.ts';
 import { checkResult, normaliseResult, withOutcome } from './normalise.ts';
-import { quote } from './schema.ts';
+import { dig, quote } from './schema.ts';
 import type { OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface OutgoingCall {
@@ -206,11 +206,3 @@ function echoMismatch(
   }
   return undefined;
 }
-
-const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
-  dotted
-    .split('.')
-    .reduce<unknown>(
-      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
-      obj,
-    );

@@ -1,5 +1,6 @@
 // What a caller should do when a mutation's outcome is unknown: the query that finds out, with its payload filled
 // from the call that failed, as the spec declares it per operation (x-ecpay-recovery).
+import { dig } from './schema.ts';
 
 /** Declared in the spec; the generator adds the facade name of the query. */
 export interface RecoverySpec {
@@ -25,14 +26,6 @@ export interface RecoveryHint {
   /** What to look for in the answer, and what to do next. */
   note: string;
 }
-
-const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
-  dotted
-    .split('.')
-    .reduce<unknown>(
-      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
-      obj,
-    );
 
 export function recoveryHint(spec: RecoverySpec, body: Record<string, unknown>): RecoveryHint {
   if (!spec.operation || !spec.method) return { note: spec.note };

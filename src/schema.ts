@@ -48,9 +48,8 @@ export const DOC_KEYWORDS = [
   'x-ecpay-client',
 ] as const;
 
-/** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */
-export const REQUEST_KEYWORDS = [
-  ...DOC_KEYWORDS,
+/** The keywords about one value, in requests and results alike. */
+const VALUE_KEYWORDS = [
   'type',
   'enum',
   'const',
@@ -61,6 +60,12 @@ export const REQUEST_KEYWORDS = [
   'format',
   'minimum',
   'maximum',
+] as const;
+
+/** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */
+export const REQUEST_KEYWORDS = [
+  ...DOC_KEYWORDS,
+  ...VALUE_KEYWORDS,
   'exclusiveMinimum',
   'exclusiveMaximum',
   'x-ecpay-decimals',
@@ -84,22 +89,7 @@ export const REQUEST_KEYWORDS = [
  * its declared type where that is lossless); the value keywords are checked too, but a reported value that breaks
  * them only raises a warning: ECPay already did the thing, so a quibble must not turn a success into an error.
  */
-export const RESULT_KEYWORDS = [
-  ...DOC_KEYWORDS,
-  'type',
-  'enum',
-  'const',
-  'default',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'minimum',
-  'maximum',
-  'items',
-  'properties',
-  'required',
-] as const;
+export const RESULT_KEYWORDS = [...DOC_KEYWORDS, ...VALUE_KEYWORDS, 'items', 'properties', 'required'] as const;
 
 /** The only keywords a condition (`if`, a rule's `when`) may use, so that every condition can be said in words. */
 export const CONDITION_KEYWORDS = ['properties', 'required', 'not'] as const;
@@ -169,6 +159,15 @@ export function typeMatches(types: readonly JsonType[], value: unknown): boolean
   for (const type of types) if (matchesType(type, value)) return true;
   return false;
 }
+
+/** The value at a dotted path ("IssueModel.RelateNumber"), or undefined where the path leaves the objects. */
+export const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
+  dotted
+    .split('.')
+    .reduce<unknown>(
+      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
+      obj,
+    );
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -208,15 +208,17 @@ function checkPaging(op: OperationSource, payload: JsonObject, result: JsonObjec
     throw new Error(`${where}.items names ${paging.items}, which is not a list in the result`);
 }
 
+/** Whether a schema declares the field at a dotted path ("IssueModel.RelateNumber"). */
+const has = (schema: JsonObject, dotted: string): boolean =>
+  dotted
+    .split('.')
+    .reduce<JsonObject | undefined>(
+      (at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined,
+      schema,
+    ) !== undefined;
+
 /** An echo pairs a declared result field with a declared request field. */
 function checkEcho(op: OperationSource, payload: JsonObject, result: JsonObject): void {
-  const has = (schema: JsonObject, dotted: string) =>
-    dotted
-      .split('.')
-      .reduce<JsonObject | undefined>(
-        (at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined,
-        schema,
-      );
   for (const [answered, sent] of Object.entries(op.enrich.echo ?? {})) {
     if (!has(result, answered))
       throw new Error(`spec/operations/${op.dir}: echo names ${answered}, which the result does not declare`);
@@ -228,13 +230,6 @@ function checkEcho(op: OperationSource, payload: JsonObject, result: JsonObject)
 /** A recovery names a query that exists and is safe to repeat, and fields both operations declare. */
 function checkRecoveries(sources: Sources, schemas: JsonObject): void {
   const byId = new Map(sources.operations.map((o) => [o.enrich.operationId, o]));
-  const has = (schema: JsonObject, dotted: string) =>
-    dotted
-      .split('.')
-      .reduce<JsonObject | undefined>(
-        (at, key) => ((at?.properties ?? {}) as JsonObject)[key] as JsonObject | undefined,
-        schema,
-      ) !== undefined;
   for (const op of sources.operations) {
     const recovery = op.enrich.recovery;
     const where = `spec/operations/${op.dir}: recovery`;

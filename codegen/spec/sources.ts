@@ -157,35 +157,29 @@ function fail(op: OperationSource, message: string): never {
   throw new Error(`spec/operations/${op.dir}: ${message}`);
 }
 
+/** What every enrich.yaml must say. */
+const REQUIRED_KEYS = [
+  'source',
+  'path',
+  'operationId',
+  'product',
+  'summary',
+  'description',
+  'successCodes',
+  'retry',
+  'request',
+  'response',
+] as const;
+
 function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObject>, op: OperationSource): void {
   const { page, enrich } = op;
-  for (const key of [
-    'source',
-    'path',
-    'operationId',
-    'product',
-    'summary',
-    'description',
-    'successCodes',
-    'retry',
-    'request',
-    'response',
-  ] as const) {
+  for (const key of REQUIRED_KEYS) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set([
-    'source',
-    'path',
-    'operationId',
-    'product',
-    'summary',
-    'description',
-    'successCodes',
+  const known = new Set<string>([
+    ...REQUIRED_KEYS,
     'successCodesDecision',
-    'retry',
     'recovery',
-    'request',
-    'response',
     'callbacks',
     'outcomes',
     'paging',
