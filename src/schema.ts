@@ -48,6 +48,9 @@ export const DOC_KEYWORDS = [
   'x-ecpay-client',
 ] as const;
 
+/** Keywords whose value is data (a value to match or fill in), never a schema: walkers do not descend into them. */
+export const LITERAL_KEYWORDS: ReadonlySet<string> = new Set(['enum', 'const', 'default']);
+
 /** The keywords about one value, in requests and results alike. */
 const VALUE_KEYWORDS = [
   'type',

@@ -43,7 +43,7 @@ export async function generate(specDir: string, outDir: string, readme: string):
   for (const o of ops) writeFileSync(join(outDir, 'operations', `${o.operationId}.gen.ts`), renderOperation(o));
   writeFileSync(join(outDir, 'operations', 'index.gen.ts'), renderBarrel(ops));
   writeFileSync(join(outDir, 'products.gen.ts'), renderProducts(unified));
-  writeFileSync(join(outDir, 'operations.gen.ts'), renderIndex(unified, ops));
+  writeFileSync(join(outDir, 'operations.gen.ts'), renderIndex(ops));
   writeFileSync(join(outDir, 'types.gen.ts'), renderPublicTypes(ops));
   writeFileSync(
     join(outDir, 'README.md'),

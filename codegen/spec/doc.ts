@@ -19,5 +19,20 @@ export function mediaOf(op: JsonObject, side: 'request' | 'response'): JsonObjec
 export const refName = (refObject: Json | undefined): string =>
   String((refObject as JsonObject | undefined)?.$ref ?? '').replace('#/components/schemas/', '');
 
+/** An operation's callbacks: each form ECPay POSTs to the merchant, its schema's name and the text it expects back. */
+export function callbackForms(op: JsonObject): { name: string; post: JsonObject; schemaName: string; reply: string }[] {
+  return Object.entries((op.callbacks ?? {}) as JsonObject).map(([name, expressions]) => {
+    const post = (Object.values(expressions as JsonObject)[0] as JsonObject).post as JsonObject;
+    const form = ((post.requestBody as JsonObject).content as JsonObject)['application/x-www-form-urlencoded'];
+    const text = (((post.responses as JsonObject)['200'] as JsonObject).content as JsonObject)['text/plain'];
+    return {
+      name,
+      post,
+      schemaName: refName((form as JsonObject).schema),
+      reply: String(((text as JsonObject).schema as JsonObject).const),
+    };
+  });
+}
+
 /** The decrypted Data schema's name, from the envelope schema's x-ecpay-data link. */
 export const dataSchemaName = (media: JsonObject): string => refName((media.schema as JsonObject)['x-ecpay-data']);

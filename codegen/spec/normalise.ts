@@ -2,10 +2,11 @@
 // operation pointing at it, each operation's decrypted Data schemas as named components linked by x-ecpay-data, and
 // examples whose Data is really encrypted under the public stage key, each carrying its plaintext in x-ecpay-data.
 import { createAesKey, encryptData, type AesKey } from '../../src/codec.ts';
-import { checkResult, normaliseResult, preparePayload, withOutcome } from '../../src/normalise.ts';
-import type { Schema } from '../../src/schema.ts';
+import { checkResult, normaliseResult, preparePayload } from '../../src/normalise.ts';
+import { asReturned } from './views.ts';
+import { LITERAL_KEYWORDS, type Schema } from '../../src/schema.ts';
 import type { Callback, EnvelopeSource, Example, Json, JsonObject, OperationSource, Side, Sources } from './sources.ts';
-import { dig } from './sources.ts';
+import { dig, extensionOf, PASS_THROUGH } from './sources.ts';
 import { clone } from './doc.ts';
 import { checkConditionOn, checkDataSchema, completeRequest, mergeSchemas } from './schemas.ts';
 
@@ -40,7 +41,7 @@ export function buildUnified(sources: Sources): JsonObject {
     const result = resultSchema(envelope, groups, op);
     checkDataSchema(payload, 'request', `${where} request`);
     checkDataSchema(result, 'result', `${where} response`);
-    checkExamples(op, payload, result);
+    checkExamples(op, payload, result, envelope.exampleCredentials.MerchantID);
     checkPaging(op, payload, result);
     checkEcho(op, payload, result);
     schemas[enrich.request.name] = payload;
@@ -105,10 +106,7 @@ function expandGroups(node: Json, groups: Sources['groups'], where: string): Jso
     out = mergeSchemas(group, rest) as JsonObject;
   }
   return Object.fromEntries(
-    Object.entries(out).map(([k, v]) => [
-      k,
-      k === 'enum' || k === 'const' || k === 'default' ? v : expandGroups(v, groups, where),
-    ]),
+    Object.entries(out).map(([k, v]) => [k, LITERAL_KEYWORDS.has(k) ? v : expandGroups(v, groups, where)]),
   );
 }
 
@@ -165,12 +163,18 @@ function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: O
   return schema;
 }
 
+/** What the runtime would say of a result read against its schema, errors and warnings alike ('' when nothing). */
+function findings(schema: JsonObject, read: Record<string, unknown>): string {
+  const { problems, warnings } = checkResult(schema as Schema, read);
+  return [...problems, ...warnings].map((i) => i.message).join('; ');
+}
+
 /** Every example must be what it claims: requests the client would send, results it reads without a complaint. */
-function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObject): void {
+function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObject, merchantId: string): void {
   const where = `spec/operations/${op.dir}`;
   for (const [name, ex] of Object.entries(op.enrich.request.examples)) {
     const { MerchantID, ...rest } = ex.value;
-    const { issues } = preparePayload(payload as Schema, rest, String(MerchantID ?? '2000132'), op.enrich.operationId);
+    const { issues } = preparePayload(payload as Schema, rest, String(MerchantID ?? merchantId), op.enrich.operationId);
     if (issues.length)
       throw new Error(`${where}: request example ${name} breaks the spec: ${issues.map((i) => i.message).join('; ')}`);
   }
@@ -179,12 +183,13 @@ function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObj
     if (name === 'businessFailure' && success)
       throw new Error(`${where}: response example businessFailure has a success RtnCode`);
     if (!success) continue;
-    const read = withOutcome(op.enrich.outcomes, normaliseResult(result as Schema, ex.value));
-    if (op.enrich.recordsDate) read[op.enrich.recordsDate] ??= '2026-01-02';
-    const { problems, warnings } = checkResult(result as Schema, read);
-    const found = [...problems, ...warnings];
-    if (found.length)
-      throw new Error(`${where}: response example ${name} breaks the spec: ${found.map((i) => i.message).join('; ')}`);
+    const read = asReturned(
+      op.enrich.outcomes,
+      op.enrich.recordsDate,
+      normaliseResult(result as Schema, ex.value) as JsonObject,
+    );
+    const found = findings(result, read);
+    if (found) throw new Error(`${where}: response example ${name} breaks the spec: ${found}`);
   }
 }
 
@@ -306,13 +311,11 @@ function operation(envelope: EnvelopeSource, op: OperationSource, aes: AesKey): 
   if (enrich.successCodesDecision) out['x-ecpay-success-codes-decision'] = enrich.successCodesDecision;
   out['x-ecpay-retry'] = retry;
   if (enrich.recovery) out['x-ecpay-recovery'] = clone(enrich.recovery as unknown as JsonObject);
-  if (enrich.outcomes) out['x-ecpay-outcomes'] = clone(enrich.outcomes as unknown as Json[]);
-  if (enrich.paging) out['x-ecpay-paging'] = clone(enrich.paging as unknown as JsonObject);
-  if (enrich.answer && enrich.answer !== 'encrypted') out['x-ecpay-answer'] = enrich.answer;
-  if (enrich.modes) out['x-ecpay-modes'] = clone(enrich.modes);
-  if (enrich.rateLimit) out['x-ecpay-rate-limit'] = clone(enrich.rateLimit as unknown as JsonObject);
-  if (enrich.recordsDate) out['x-ecpay-records-date'] = enrich.recordsDate;
-  if (enrich.echo) out['x-ecpay-echo'] = clone(enrich.echo);
+  for (const key of PASS_THROUGH) {
+    const value = enrich[key] as Json | undefined;
+    // An encrypted answer is every operation's: only the exceptions (plain, pdf) are written.
+    if (value !== undefined && value !== 'encrypted') out[extensionOf(key)] = clone(value);
+  }
   const vendorStatuses = Object.keys(
     (dig(op.page ?? {}, ['paths', enrich.path, 'post', 'responses']) ?? {}) as JsonObject,
   ).filter((s) => s !== '200');
@@ -365,12 +368,8 @@ function callbackSchema(cb: Callback, where: string, name: string): JsonObject {
   };
   checkDataSchema(schema, 'result', `${where} callback ${name}`);
   for (const [exName, ex] of Object.entries(cb.examples)) {
-    const { problems, warnings } = checkResult(schema as Schema, normaliseResult(schema as Schema, ex.value));
-    const found = [...problems, ...warnings];
-    if (found.length)
-      throw new Error(
-        `${where}: callback ${name} example ${exName} breaks the spec: ${found.map((i) => i.message).join('; ')}`,
-      );
+    const found = findings(schema, normaliseResult(schema as Schema, ex.value));
+    if (found) throw new Error(`${where}: callback ${name} example ${exName} breaks the spec: ${found}`);
   }
   return schema;
 }

@@ -157,6 +157,13 @@ function fail(op: OperationSource, message: string): never {
   throw new Error(`spec/operations/${op.dir}: ${message}`);
 }
 
+/**
+ * The enrich.yaml keys the spec carries to the runtime as they are, each as its `x-ecpay-` extension
+ * (rateLimit -> x-ecpay-rate-limit): written by the normaliser, read back by the registry.
+ */
+export const PASS_THROUGH = ['outcomes', 'paging', 'answer', 'modes', 'rateLimit', 'recordsDate', 'echo'] as const;
+export const extensionOf = (key: string) => `x-ecpay-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 /** What every enrich.yaml must say. */
 const REQUIRED_KEYS = [
   'source',
@@ -176,19 +183,7 @@ function checkOperation(envelope: EnvelopeSource, groups: Record<string, JsonObj
   for (const key of REQUIRED_KEYS) {
     if (enrich[key] === undefined) fail(op, `enrich.yaml must say ${key}`);
   }
-  const known = new Set<string>([
-    ...REQUIRED_KEYS,
-    'successCodesDecision',
-    'recovery',
-    'callbacks',
-    'outcomes',
-    'paging',
-    'answer',
-    'modes',
-    'rateLimit',
-    'recordsDate',
-    'echo',
-  ]);
+  const known = new Set<string>([...REQUIRED_KEYS, 'successCodesDecision', 'recovery', 'callbacks', ...PASS_THROUGH]);
   for (const key of Object.keys(enrich))
     if (!known.has(key))
       fail(op, `enrich.yaml has ${key}, which the normaliser does not know (known: ${[...known].join(', ')})`);

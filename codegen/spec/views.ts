@@ -1,6 +1,6 @@
 // The two views derived from the unified spec. Plaintext: what the generator sees (bodies are the decrypted Data,
 // MerchantID left to the client). Wire: what Prism serves (envelopes only, examples with encrypted Data).
-import { clone, dataSchemaName, mediaOf, operationsOf, refName } from './doc.ts';
+import { callbackForms, clone, dataSchemaName, mediaOf, operationsOf } from './doc.ts';
 import { withOutcome } from '../../src/normalise.ts';
 import type { Json, JsonObject } from './sources.ts';
 
@@ -30,13 +30,20 @@ export function plaintextView(unified: JsonObject): JsonObject {
         if (side === 'request') examples[exName] = { ...meta, value: withoutEmpty(schemas[name] as JsonObject, plain) };
         // A failure is an error, not this operation's result: only successes, as the client returns them.
         else if (successCodes.includes(Number((plain as JsonObject).RtnCode)))
-          examples[exName] = { ...meta, value: asReturned(op, plain as JsonObject) };
+          examples[exName] = {
+            ...meta,
+            value: asReturned(
+              op['x-ecpay-outcomes'] as { outcome: string; when: object }[] | undefined,
+              op['x-ecpay-records-date'] as string | undefined,
+              plain as JsonObject,
+            ),
+          };
       }
       m.examples = examples;
     }
     const ok = (op.responses as JsonObject)['200'] as JsonObject;
     ok.description = 'The decrypted Data of a successful response.';
-    for (const name of callbackSchemaNames(op)) keep[name] = schemas[name]!;
+    for (const { schemaName } of callbackForms(op)) keep[schemaName] = schemas[schemaName]!;
   }
   (doc.components as JsonObject).schemas = keep;
   delete doc['x-ecpay-example-credentials'];
@@ -62,16 +69,6 @@ function withoutEmpty(schema: JsonObject, value: Json): Json {
   );
 }
 
-/** The form schemas of an operation's callbacks (ECPay -> merchant), which both views keep. */
-function callbackSchemaNames(op: JsonObject): string[] {
-  return Object.values((op.callbacks ?? {}) as JsonObject).flatMap((expressions) =>
-    Object.values(expressions as JsonObject).map((item) => {
-      const media = (((item as JsonObject).post as JsonObject).requestBody as JsonObject).content as JsonObject;
-      return refName((media['application/x-www-form-urlencoded'] as JsonObject).schema);
-    }),
-  );
-}
-
 // Conditions and cross-field rules become `unknown & {...}` or nothing in generated types; the runtime enforces
 // them from the unified spec (generated/operations/*.gen.ts), so the generator sees fields and types only.
 const RUNTIME_ONLY = ['allOf', 'anyOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'x-ecpay-rules'];
@@ -88,13 +85,17 @@ function typesOnly(schema: JsonObject): void {
   if (schema.items) typesOnly(schema.items as JsonObject);
 }
 
+/** The date an example answer is taken to have come on, for the field the client records it in (recordsDate). */
+const EXAMPLE_ANSWER_DATE = '2026-01-02';
+
 /** A success example with the fields the client adds (its outcome, a recorded date), as a caller receives it. */
-function asReturned(op: JsonObject, value: JsonObject): JsonObject {
-  const out = withOutcome(op['x-ecpay-outcomes'] as { outcome: string; when: object }[] | undefined, {
-    ...value,
-  }) as JsonObject;
-  const dated = op['x-ecpay-records-date'] as string | undefined;
-  if (dated && out[dated] === undefined) out[dated] = '2026-01-02';
+export function asReturned(
+  outcomes: readonly { outcome: string; when: object }[] | undefined,
+  recordsDate: string | undefined,
+  value: JsonObject,
+): JsonObject {
+  const out = withOutcome(outcomes, { ...value }) as JsonObject;
+  if (recordsDate && out[recordsDate] === undefined) out[recordsDate] = EXAMPLE_ANSWER_DATE;
   return out;
 }
 

@@ -5,21 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { checkMacValue } from '../../src/codec.ts';
 import { createEinvoiceClient, EcpayCallbackError, STAGE_CREDENTIALS } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
+import { callbackForms } from '../../codegen/spec/doc.ts';
 import { unified } from '../support/spec.ts';
 
 const einvoice = createEinvoiceClient(STAGE_CREDENTIALS);
 const readers = einvoice.callbacks as unknown as Record<string, (body: unknown) => any>;
 
 const callbacks = Object.values<any>(unified.paths).flatMap((item) =>
-  Object.entries<any>(item.post.callbacks ?? {}).map(([name, expressions]) => {
-    const post = (Object.values(expressions)[0] as any).post;
-    return {
-      name,
-      post,
-      media: post.requestBody.content['application/x-www-form-urlencoded'],
-      reply: post.responses['200'].content['text/plain'].schema.const,
-    };
-  }),
+  callbackForms(item.post).map((form) => ({
+    ...form,
+    media: (form.post as any).requestBody.content['application/x-www-form-urlencoded'],
+  })),
 );
 
 describe('CheckMacValue', () => {
@@ -64,9 +60,7 @@ describe.each(callbacks.map((c) => [c.name, c] as const))('einvoice.callbacks.%s
     // An example that carries ECPay's own CheckMacValue is vouched for by the stage key.
     expect(fromText.verified).toBe(cb.post['x-ecpay-check-mac-value'] === 'md5' && fields.CheckMacValue !== undefined);
     // Form values are text; declared numbers come back as numbers.
-    for (const [key, prop] of Object.entries<any>(
-      cb.media.schema.$ref ? unified.components.schemas[cb.media.schema.$ref.split('/').pop()].properties : {},
-    )) {
+    for (const [key, prop] of Object.entries<any>(unified.components.schemas[cb.schemaName].properties)) {
       if (fields[key] === undefined) continue;
       expect(typeof fromText.data[key]).toBe(prop.type === 'integer' || prop.type === 'number' ? 'number' : 'string');
     }
@@ -95,7 +89,7 @@ describe.each(callbacks.map((c) => [c.name, c] as const))('einvoice.callbacks.%s
   }
 
   it('refuses a form whose declared number is not a number', () => {
-    const schema = unified.components.schemas[cb.media.schema.$ref.split('/').pop()];
+    const schema = unified.components.schemas[cb.schemaName];
     const numeric = Object.keys(schema.properties).find((k) =>
       ['integer', 'number'].includes(schema.properties[k].type),
     );
