@@ -59,6 +59,22 @@ describe('one long-lived AbortSignal shared by many calls', () => {
     expect(listeners(signal)).toBe(0);
   }, 30_000);
 
+  it('calls waiting out a retry backoff share one listener on it, and all stop when it fires', async () => {
+    const server = await serve((_req, res) => void res.writeHead(503).end('busy'));
+    const controller = new AbortController();
+    const einvoice = clientFor(server.url, { retry: { baseDelayMs: 5_000, maxDelayMs: 5_000 } });
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      rejection(
+        einvoice.b2c.updateInvoiceWordStatus({ TrackID: `T${i}`, InvoiceStatus: 2 }, { signal: controller.signal }),
+      ),
+    );
+    await until(() => server.count === 20);
+    expect(listeners(controller.signal)).toBe(1);
+    controller.abort();
+    for (const error of await Promise.all(calls)) expect(error).toBeInstanceOf(EcpayAbortError);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
   it('AbortSignal.timeout() as the shared signal: the same', async () => {
     const server = await serve((_req, res) => ok(res));
     const signal = AbortSignal.timeout(60_000);
