@@ -2,7 +2,17 @@
 // reported (never the first only), each naming the field, the rule and, inside a condition, when the rule applies.
 import { FORMATS } from './formats.ts';
 import { checkRule } from './rules.ts';
-import { fieldName, isRecord, quote, typeMatches, typesOf, type JsonType, type Path, type Schema } from './schema.ts';
+import {
+  fieldName,
+  HARD_RESULT_KEYWORDS,
+  isRecord,
+  quote,
+  typeMatches,
+  typesOf,
+  type JsonType,
+  type Path,
+  type Schema,
+} from './schema.ts';
 
 export interface Finding {
   field: string;
@@ -54,7 +64,7 @@ export function check(schema: Schema, value: unknown, subject: string): Finding[
 }
 
 /** Whether the value satisfies the schema (a condition, an anyOf branch). */
-export function matches(schema: Schema, value: unknown): boolean {
+function matches(schema: Schema, value: unknown): boolean {
   const ctx = newCtx('', true);
   visit(schema, value, ctx);
   return !ctx.failed;
@@ -67,7 +77,7 @@ const conditions = new WeakMap<Schema, Predicate>();
  * Whether a condition (`if`, a rule's `when`) holds: the condition's restricted form (src/schema.ts
  * CONDITION_KEYWORDS, which the normaliser enforces) compiled once into a predicate, as they are checked on every call.
  */
-function holds(condition: Schema, value: unknown): boolean {
+export function holds(condition: Schema, value: unknown): boolean {
   if (!isRecord(value)) return matches(condition, value);
   let test = conditions.get(condition);
   if (!test) conditions.set(condition, (test = compileCondition(condition)));
@@ -104,7 +114,7 @@ function add(
   if (ctx.probe) return;
   if (ctx.out.length >= MAX_FINDINGS) {
     ctx.dropped += 1;
-    ctx.droppedHard ||= keyword === 'type' || keyword === 'required';
+    ctx.droppedHard ||= HARD_RESULT_KEYWORDS.has(keyword);
     return;
   }
   const field = typeof at === 'string' ? at : fieldName(at ?? (child === undefined ? ctx.path : [...ctx.path, child]));

@@ -13,7 +13,7 @@ import {
   type ValidationIssue,
 } from './errors.ts';
 import { checkResult, normaliseResult, withOutcome } from './normalise.ts';
-import { dig, quote } from './schema.ts';
+import { dig, isRecord, quote } from './schema.ts';
 import type { OperationSpec, ResponseEnvelope } from './operation.ts';
 
 export interface OutgoingCall {
@@ -45,8 +45,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const TAIPEI_OFFSET_SECONDS = 8 * 3600; // UTC+8 all year: Taiwan has no daylight saving time.
 
 /** yyyy-MM-dd in Taiwan of a Unix time in seconds. */
-export const taipeiDate = (seconds: number) =>
-  new Date((seconds + TAIPEI_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
+const taipeiDate = (seconds: number) => new Date((seconds + TAIPEI_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
 /** ECPay writes some numbers as strings ("1"); judge them by their value. */
 const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v);
 /** ...and some strings as numbers (the .NET SDK types MerchantID as a number). */
@@ -74,7 +73,7 @@ export function openEnvelope(
       cause,
     });
   }
-  if (outer === null || typeof outer !== 'object' || Array.isArray(outer)) {
+  if (!isRecord(outer)) {
     throw new EcpayResponseError('the response is not a JSON object', unsure);
   }
   const raw = outer as Record<string, unknown>;
@@ -96,8 +95,8 @@ export function openEnvelope(
     throw new EcpayEnvelopeError(transCode, envelope.TransMsg ?? '', envelope, skew, context);
   }
   // Some operations answer with Data as plain JSON although their page says AES (GetIssueList on stage): both are read.
-  if (answer === 'plain' && raw.Data !== null && typeof raw.Data === 'object' && !Array.isArray(raw.Data)) {
-    return { envelope, data: raw.Data as Record<string, unknown>, wellFormed: true };
+  if (answer === 'plain' && isRecord(raw.Data)) {
+    return { envelope, data: raw.Data, wellFormed: true };
   }
   if (typeof raw.Data !== 'string' || raw.Data === '') {
     throw new EcpayResponseError('TransCode is 1 but the response has no Data', unsure);
@@ -122,10 +121,10 @@ export function openEnvelope(
   } catch (cause) {
     throw new EcpayResponseError('Data decrypted to something that is not JSON', { ...unsure, cause });
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+  if (!isRecord(data)) {
     throw new EcpayResponseError('Data decrypted to JSON that is not an object', unsure);
   }
-  return { envelope, data: data as Record<string, unknown>, wellFormed };
+  return { envelope, data, wellFormed };
 }
 
 /**

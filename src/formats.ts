@@ -40,7 +40,7 @@ const regex = (re: RegExp, expects: string): Format => ({ expects, problem: (v) 
 /** Taiwan business ID (統一編號): 8 digits whose weighted digit sum is divisible by 5 (the rule since 2023, which
  * accepts every number the older divisible-by-10 rule did); when the 7th digit is 7, its product 28 may count as 1
  * or 0, so a sum one short passes too. */
-export function isTaiwanBusinessId(value: string): boolean {
+function isTaiwanBusinessId(value: string): boolean {
   if (!/^\d{8}$/.test(value)) return false;
   const weights = [1, 2, 1, 2, 1, 2, 4, 1];
   let sum = 0;

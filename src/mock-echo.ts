@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { operations } from '../generated/operations.gen.ts';
 import { createAesKey, decryptData, encryptData } from './codec.ts';
 import { STAGE_CREDENTIALS } from './config.ts';
+import { dig } from './schema.ts';
 
 const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
 const echoByPath = new Map(
@@ -18,8 +19,6 @@ const echoByPath = new Map(
 );
 
 type Json = Record<string, unknown>;
-const dig = (obj: unknown, path: string[]): unknown =>
-  path.reduce<unknown>((at, k) => (at !== null && typeof at === 'object' ? (at as Json)[k] : undefined), obj);
 
 /** The answer with RpHeader.Timestamp set to `nowSeconds` and, for a success, every echoed field that the example's
  * Data fills set to the request's value. Undefined when the answer is not an envelope (passed through as it is). */
@@ -51,11 +50,12 @@ function echoed(requestBody: string, answerData: string, echo: Readonly<Record<s
     const request = JSON.parse(decryptData(aes, JSON.parse(requestBody).Data)) as Json;
     const data = JSON.parse(decryptData(aes, answerData)) as Json;
     for (const [field, from] of Object.entries(echo)) {
-      const path = field.split('.');
-      const value = dig(request, from.split('.'));
-      const holder = dig(data, path.slice(0, -1)) as Json | undefined;
-      const current = holder?.[path.at(-1)!];
-      if (value !== undefined && holder && current !== undefined && current !== '') holder[path.at(-1)!] = value;
+      const at = field.lastIndexOf('.');
+      const key = field.slice(at + 1);
+      const value = dig(request, from);
+      const holder = (at < 0 ? data : dig(data, field.slice(0, at))) as Json | undefined;
+      const current = holder?.[key];
+      if (value !== undefined && holder && current !== undefined && current !== '') holder[key] = value;
     }
     return encryptData(aes, JSON.stringify(data));
   } catch {

@@ -1,7 +1,7 @@
 // The two crossings between a caller's values and ECPay's JSON, both driven by the operation's Data schema.
 // Out: one plain snapshot of the payload (what is validated is exactly what is sent), loose-but-lossless input made
 // canonical, defaults filled, then every rule checked. Back: ECPay's loose answers made into the declared types.
-import { check, matches, type Finding } from './check.ts';
+import { check, holds, type Finding } from './check.ts';
 import type { ValidationIssue } from './errors.ts';
 import { fieldName, HARD_RESULT_KEYWORDS, isRecord, typesOf, type Schema } from './schema.ts';
 
@@ -197,6 +197,6 @@ export function withOutcome(
   outcomes: readonly { outcome: string; when: object }[] | undefined,
   result: Record<string, unknown>,
 ): Record<string, unknown> {
-  const found = outcomes?.find((o) => matches(o.when as Schema, result));
+  const found = outcomes?.find((o) => holds(o.when as Schema, result));
   return found ? { ...result, outcome: found.outcome } : result;
 }

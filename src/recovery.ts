@@ -34,7 +34,7 @@ export function recoveryHint(spec: RecoverySpec, body: Record<string, unknown>):
     const value = dig(body, from);
     if (value !== undefined) payload[to] = value;
   }
-  Object.assign(payload, structuredClone(spec.set ?? {}));
+  if (spec.set) Object.assign(payload, structuredClone(spec.set));
   return { call: spec.method, operation: spec.operation, payload, note: spec.note };
 }
 

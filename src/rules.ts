@@ -1,6 +1,7 @@
 // Cross-field rules (`x-ecpay-rules` on an object schema): arithmetic the pages state between fields, such as
 // "SalesAmount is the rounded sum of the items' ItemAmount", written as data and checked by this one engine.
 // A rule whose fields are missing or not numbers is skipped: the field checks already report that.
+import { dig } from './schema.ts';
 
 /** A number, a field path ("SalesAmount", "Items[].ItemAmount") or an operation on terms. */
 export type Term = number | string | { sum: string | Term[] } | { product: Term[] } | { round: Term };
@@ -25,30 +26,28 @@ export interface RuleBreach {
 
 type Value = Record<string, unknown>;
 
-/** Splits "Items[].ItemAmount" into the array path and the path inside each element. */
+const splits = new Map<string, [string, string] | undefined>();
+
+/** Splits "Items[].ItemAmount" into the array path and the path inside each element (once per path: they are the spec's). */
 function splitArray(path: string): [string, string] | undefined {
-  const at = path.indexOf('[].');
-  return at < 0 ? undefined : [path.slice(0, at), path.slice(at + 3)];
+  if (!splits.has(path)) {
+    const at = path.indexOf('[].');
+    splits.set(path, at < 0 ? undefined : [path.slice(0, at), path.slice(at + 3)]);
+  }
+  return splits.get(path);
 }
 
-function get(obj: unknown, dotted: string): unknown {
-  if (!dotted.includes('.')) return obj !== null && typeof obj === 'object' ? (obj as Value)[dotted] : undefined;
-  return dotted
-    .split('.')
-    .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Value)[key] : undefined), obj);
-}
+const numeric = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /** The term's value, or undefined when a field it needs is missing or not a number. */
 function evaluate(term: Term, obj: Value, index: number | undefined): number | undefined {
   if (typeof term === 'number') return term;
   if (typeof term === 'string') {
     const split = splitArray(term);
-    const value = split
-      ? index === undefined
-        ? undefined
-        : get((get(obj, split[0]) as unknown[] | undefined)?.[index], split[1])
-      : get(obj, term);
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    if (!split) return numeric(dig(obj, term));
+    return index === undefined
+      ? undefined
+      : numeric(dig((dig(obj, split[0]) as unknown[] | undefined)?.[index], split[1]));
   }
   if ('round' in term) {
     const v = evaluate(term.round, obj, index);
@@ -64,13 +63,13 @@ function evaluate(term: Term, obj: Value, index: number | undefined): number | u
 
 function elements(path: string, obj: Value): (number | undefined)[] {
   const [array, inner] = splitArray(path) ?? [path, ''];
-  const list = get(obj, array);
+  const list = dig(obj, array);
   if (!Array.isArray(list)) return [undefined];
-  return list.map((_, i) => evaluate(`${array}[].${inner}`, obj, i));
+  return list.map((item) => numeric(dig(item, inner)));
 }
 
 /** How a term reads in a message; inside a per-item rule, the item's own fields go without their array prefix. */
-export function describeTerm(term: Term, itemPrefix?: string): string {
+function describeTerm(term: Term, itemPrefix?: string): string {
   if (typeof term === 'number') return String(term);
   if (typeof term === 'string')
     return itemPrefix && term.startsWith(`${itemPrefix}[].`) ? term.slice(itemPrefix.length + 3) : term;
@@ -88,12 +87,12 @@ const num = (n: number) => String(Math.round(n * 1e7) / 1e7);
 export function checkRule(rule: Rule, obj: Value, path: readonly (string | number)[]): RuleBreach[] {
   if ('unique' in rule) {
     const split = splitArray(rule.unique);
-    const list = split ? get(obj, split[0]) : undefined;
+    const list = split ? dig(obj, split[0]) : undefined;
     if (!split || !Array.isArray(list)) return [];
     const seen = new Map<unknown, number>();
     const out: RuleBreach[] = [];
     list.forEach((item, i) => {
-      const v = get(item, split[1]);
+      const v = dig(item, split[1]);
       if (v === undefined) return;
       const first = seen.get(v);
       if (first === undefined) seen.set(v, i);
@@ -107,11 +106,8 @@ export function checkRule(rule: Rule, obj: Value, path: readonly (string | numbe
     return out;
   }
   const split = splitArray(rule.field);
-  const indices = split
-    ? Array.isArray(get(obj, split[0]))
-      ? (get(obj, split[0]) as unknown[]).map((_, i) => i)
-      : []
-    : [undefined];
+  const list = split ? dig(obj, split[0]) : undefined;
+  const indices = split ? (Array.isArray(list) ? list.map((_, i) => i) : []) : [undefined];
   const tolerance = rule.tolerance ?? 0;
   const out: RuleBreach[] = [];
   for (const index of indices) {

@@ -109,23 +109,6 @@ export function fieldName(path: Path): string {
   return out || '(payload)';
 }
 
-export function jsonTypeOf(value: unknown): JsonType | 'other' {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'boolean';
-    case 'number':
-      return Number.isInteger(value) ? 'integer' : 'number';
-    case 'object':
-      return 'object';
-    default:
-      return 'other';
-  }
-}
-
 const NO_TYPES: readonly JsonType[] = [];
 const SINGLE = new Map<JsonType, readonly JsonType[]>();
 
@@ -164,13 +147,12 @@ export function typeMatches(types: readonly JsonType[], value: unknown): boolean
 }
 
 /** The value at a dotted path ("IssueModel.RelateNumber"), or undefined where the path leaves the objects. */
-export const dig = (obj: Record<string, unknown>, dotted: string): unknown =>
-  dotted
-    .split('.')
-    .reduce<unknown>(
-      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
-      obj,
-    );
+export function dig(obj: unknown, dotted: string): unknown {
+  const step = (at: unknown, key: string) =>
+    at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  // Most paths are one field: no array to split them into.
+  return dotted.includes('.') ? dotted.split('.').reduce(step, obj) : step(obj, dotted);
+}
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

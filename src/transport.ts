@@ -16,7 +16,7 @@ import {
 import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
 import { RateLimiter, wait } from './limiter.ts';
 import { attempt, AttemptError, type AttemptFailure, type Slots } from './wire.ts';
-import { recoveryHint } from './recovery.ts';
+import { recoveryHint, type RecoveryHint } from './recovery.ts';
 
 /** What a document operation (DownloadB2BPdf) resolves to on success. */
 export interface PdfFile {
@@ -71,7 +71,7 @@ export interface TransportConfig {
   /** The client's bound on requests in flight. */
   slots: Slots;
   /** Per operationId, for operations with a documented call rate. */
-  limiters?: Map<string, RateLimiter>;
+  limiters: Map<string, RateLimiter>;
 }
 
 type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
@@ -88,6 +88,7 @@ export class Exchange {
   /** Set once an answer passed TransCode and RtnCode: from then on ECPay has done the thing. */
   answer: Answer | undefined;
   private sealed: string | undefined;
+  private recovery: RecoveryHint | undefined;
   /** The wire answer as already read, for the generated client and its interceptors (encrypted Data, no keys). */
   private reply: Response | undefined;
 
@@ -129,7 +130,7 @@ export class Exchange {
     const { signal } = this.options;
     if (signal?.aborted)
       throw new EcpayAbortError('cancelled by the caller before sending', this.context(false, signal.reason));
-    const limiter = this.config.limiters?.get(this.op.operationId);
+    const limiter = this.config.limiters.get(this.op.operationId);
     if (limiter) await limiter.take(signal, this.context(false));
     const timestamp = Math.floor(this.config.now() / 1000);
     this.attempts += 1;
@@ -320,7 +321,9 @@ export class Exchange {
     };
     if (this.call.rqId) context.rqId = this.call.rqId;
     // Errors raised later from this context (an unreadable answer) may turn it into an unknown outcome.
-    if (!this.retrySafe && this.op.recovery) context.recovery = recoveryHint(this.op.recovery, this.body);
+    // Built once per call: the operation and the prepared body do not change between attempts.
+    if (!this.retrySafe && this.op.recovery)
+      context.recovery = this.recovery ??= recoveryHint(this.op.recovery, this.body);
     return context;
   }
 }
@@ -396,7 +399,7 @@ function safeDecode(text: string): string {
 }
 
 /** Retry-After as seconds: either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
   const date = Date.parse(value);

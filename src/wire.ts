@@ -64,11 +64,9 @@ export async function attempt(
     controller.abort();
   }, limits.timeoutMs);
   const stopListening = userSignal ? onAbort(userSignal, () => controller.abort(userSignal.reason)) : undefined;
-  // From the moment fetch is called the request may be on its way: an abort or a failure after that, before any
-  // answer, leaves the outcome unknown (unless the error proves the connection never opened).
-  let sent = false;
+  // Once fetch is called the request may be on its way: an abort or a failure after that, before any answer, leaves
+  // the outcome unknown (unless the error proves the connection never opened). Waiting for a slot sent nothing.
   try {
-    sent = true;
     const response = await fetch(url, { method: 'POST', ...init, signal: controller.signal, redirect: 'manual' });
     const cap = response.ok ? limits.maxResponseBytes : EXCERPT_BYTES;
     const bytes = await readCapped(response, cap, response.ok);
@@ -79,10 +77,10 @@ export async function attempt(
     return { response, bytes };
   } catch (cause) {
     if (cause instanceof AttemptError) throw cause;
-    if (userSignal?.aborted) throw new AttemptError({ kind: 'aborted', cause, sent });
+    if (userSignal?.aborted) throw new AttemptError({ kind: 'aborted', cause, sent: true });
     if (timedOut) throw new AttemptError({ kind: 'timeout', cause });
     const code = errorCode(cause);
-    throw new AttemptError({ kind: 'connection', cause, code, sent: sent && !NOT_SENT_CODES.has(code ?? '') });
+    throw new AttemptError({ kind: 'connection', cause, code, sent: !NOT_SENT_CODES.has(code ?? '') });
   } finally {
     clearTimeout(timer);
     stopListening?.();
