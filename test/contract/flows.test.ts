@@ -10,8 +10,7 @@ const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { bas
 
 /** The first request example of the operation at `path`, without MerchantID, with some fields replaced. */
 function example<T = any>(path: string, changes: Record<string, unknown> = {}): T {
-  const { MerchantID: _m, ...payload } = Object.values<any>(operation(path).requestExamples)[0]['x-ecpay-data'];
-  return { ...payload, ...changes } as T;
+  return { ...operation(path).examplePayload(), ...changes } as T;
 }
 
 describe('B2C: check a carrier, issue to it, look the invoice up, notify the buyer, print it', () => {

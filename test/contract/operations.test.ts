@@ -9,9 +9,8 @@ import { facadeFor, operation, paths } from '../support/spec.ts';
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } });
 
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))('%s against Prism', (path) => {
-  const { requestExamples, responseExamples } = operation(path);
-  const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
-  const { op } = operation(path);
+  const { op, requestExamples, responseExamples, examplePayload } = operation(path);
+  const payload = examplePayload();
   const fn = facadeFor(einvoice, path);
   const prefer = (example: string) => ({ headers: { Prefer: `example=${example}` } });
   const returned = (data: Record<string, unknown>) => ({
@@ -50,8 +49,7 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
   });
 
   it.each(Object.keys(requestExamples))('accepts the spec\'s request example "%s"', async (name) => {
-    const { MerchantID: _id, ...example } = requestExamples[name]['x-ecpay-data'];
-    await expect(fn(example, prefer('success'))).resolves.toMatchObject({ RtnCode: expect.any(Number) });
+    await expect(fn(examplePayload(name), prefer('success'))).resolves.toMatchObject({ RtnCode: expect.any(Number) });
   });
 });
 
@@ -59,8 +57,8 @@ describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))(
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] === 'pdf'))(
   '%s (a document) against Prism',
   (path) => {
-    const { requestExamples, responseExamples } = operation(path);
-    const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
+    const { responseExamples, examplePayload } = operation(path);
+    const payload = examplePayload();
     // A client per test: a document operation's call rate (rateLimit) is kept per client.
     const fresh = () =>
       facadeFor(createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: inject('mockUrl') } }), path);

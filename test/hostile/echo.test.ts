@@ -29,9 +29,9 @@ const answering = (make: (sent: Record<string, unknown>) => Record<string, unkno
   });
 
 const echoCases = paths.flatMap((path) => {
-  const { op, requestExamples, responseExamples } = operation(path);
+  const { op, responseExamples, examplePayload } = operation(path);
   return Object.entries<string>(op['x-ecpay-echo'] ?? {}).map(([field, from]) => {
-    const { MerchantID: _m, ...payload } = structuredClone(Object.values<any>(requestExamples)[0]['x-ecpay-data']);
+    const payload = examplePayload();
     const success = structuredClone(responseExamples.success['x-ecpay-data']);
     // The request must state the echoed field for the answer to be checked against it (GetIssue's example looks the
     // invoice up by InvoiceNo, so IIS_Relate_Number needs a RelateNumber in the request).

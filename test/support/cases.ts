@@ -17,7 +17,9 @@ export interface InvalidCase {
 
 const fieldName = (path: Path) =>
   path.reduce<string>((out, k) => (typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${k}` : k), '');
-const get = (obj: any, path: Path) => path.reduce((at, k) => (at == null ? undefined : at[k]), obj);
+/** The value at a path of keys and indices, or undefined where it leaves the objects. */
+export const get = (obj: any, path: readonly (string | number)[]) =>
+  path.reduce((at, k) => (at == null ? undefined : at[k]), obj);
 function set(obj: Obj, path: Path, value: unknown): void {
   const parent = get(obj, path.slice(0, -1));
   if (parent == null) throw new Error(`no ${fieldName(path.slice(0, -1))} to set ${fieldName(path)} in`);

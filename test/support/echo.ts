@@ -1,6 +1,6 @@
 // ECPay's answers repeat some request fields (x-ecpay-echo); a canned answer must do the same to be an answer to the
 // request a test sent. Written independently of the client's check and of the mock's proxy.
-const dig = (obj: any, path: string[]) => path.reduce((at, k) => (at == null ? undefined : at[k]), obj);
+import { get } from './cases.ts';
 
 /** The result with each echoed field that the result fills set to the sent request's value. */
 export function echoing(
@@ -11,8 +11,8 @@ export function echoing(
   const out = structuredClone(result);
   for (const [field, from] of Object.entries<string>(op['x-ecpay-echo'] ?? {})) {
     const path = field.split('.');
-    const holder = dig(out, path.slice(0, -1));
-    const value = dig(sent, from.split('.'));
+    const holder = get(out, path.slice(0, -1));
+    const value = get(sent, from.split('.'));
     if (holder && value !== undefined && holder[path.at(-1)!] !== undefined && holder[path.at(-1)!] !== '')
       holder[path.at(-1)!] = value;
   }

@@ -13,12 +13,19 @@ export function operation(path: string) {
   const op = unified.paths[path].post;
   const req = mediaOf(op, 'request');
   const res = mediaOf(op, 'response');
+  const requestExamples = req.examples as Record<string, any>;
   return {
     op,
     payload: unified.components.schemas[dataSchemaName(req)],
     result: unified.components.schemas[dataSchemaName(res)],
-    requestExamples: req.examples as Record<string, any>,
+    requestExamples,
     responseExamples: res.examples as Record<string, any>,
+    /** A request example as a caller writes it (MerchantID is the client's), as a fresh copy; the first by default. */
+    examplePayload(name?: string): Record<string, any> {
+      const example = name ? requestExamples[name] : Object.values(requestExamples)[0];
+      const { MerchantID: _m, ...payload } = structuredClone(example['x-ecpay-data']);
+      return payload;
+    },
   };
 }
 

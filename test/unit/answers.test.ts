@@ -13,8 +13,7 @@ import { fakeEcpay } from '../support/fake-ecpay.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 const firstExample = (path: string) => {
-  const { MerchantID: _m, ...payload } = Object.values<any>(operation(path).requestExamples)[0]['x-ecpay-data'];
-  return payload;
+  return operation(path).examplePayload();
 };
 
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-outcomes']))('%s outcomes', (path) => {

@@ -16,6 +16,7 @@ import { MockError, startMock } from '../../src/mock.ts';
 import { rewriteAnswer, startEchoProxy } from '../../src/mock-echo.ts';
 import { FIXED_NOW_MS, fakeEcpay } from '../support/fake-ecpay.ts';
 import { startServer } from '../support/loopback.ts';
+import { rejection } from '../support/hostile.ts';
 import { operation } from '../support/spec.ts';
 
 const trigger = { Tsr: '201909170001', PayType: '2' as const };
@@ -29,11 +30,6 @@ const client = (fetch: typeof globalThis.fetch, extra = {}) =>
     randomUUID: () => 'rq-0001',
     ...extra,
   });
-const failing = (promise: Promise<unknown>) =>
-  promise.then(
-    (v) => ({ unexpectedSuccess: v }),
-    (e: unknown) => e,
-  );
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -43,7 +39,7 @@ afterEach(async () => {
 describe('HTTP errors', () => {
   it('show the start of the body, on one line', async () => {
     const page = '<html>\n<body>Service Unavailable: maintenance until 03:00</body>\n</html>';
-    const error = await failing(client(async () => new Response(page, { status: 503 })).b2c.triggerIssue(trigger));
+    const error = await rejection(client(async () => new Response(page, { status: 503 })).b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayHttpError);
     expect((error as Error).message).toContain(
       'HTTP 503. Body: <html>\\u000a<body>Service Unavailable: maintenance until 03:00',
@@ -61,7 +57,7 @@ describe('DNS failures', () => {
         hostname: 'einvoice-stage.ecpay.com.tw',
       }),
     });
-    const error = await failing(
+    const error = await rejection(
       client(async () => {
         throw cause;
       }).b2c.triggerIssue(trigger),
@@ -84,7 +80,7 @@ describe("Deno's fetch errors, which carry no code", () => {
 
   it('name the host of a DNS failure', async () => {
     const cause = denoError('dns error: failed to lookup address information: Name or service not known');
-    const error = await failing(
+    const error = await rejection(
       client(async () => {
         throw cause;
       }).b2c.triggerIssue(trigger),
@@ -95,7 +91,7 @@ describe("Deno's fetch errors, which carry no code", () => {
 
   it('know a refused connection never left this machine', async () => {
     const cause = denoError('tcp connect error: Connection refused (os error 111)');
-    const error = await failing(
+    const error = await rejection(
       client(async () => {
         throw cause;
       }).b2c.triggerIssue(trigger),
@@ -112,7 +108,7 @@ describe('an error printed with console.log', () => {
     const cause = Object.assign(new TypeError('fetch failed'), {
       cause: Object.assign(new Error('socket hang up\n    at internals'), { code: 'ECONNRESET' }),
     });
-    const error = await failing(
+    const error = await rejection(
       client(async () => {
         throw cause;
       }).b2b.getInvalid(b2bQuery),
@@ -144,14 +140,14 @@ describe('B2B errors carry the RqID they were sent with', () => {
       EcpayConnectionError,
     ],
   ])('%s', async (_name, fetch, kind) => {
-    const error = await failing(client(fetch()).b2b.getInvalid(b2bQuery));
+    const error = await rejection(client(fetch()).b2b.getInvalid(b2bQuery));
     expect(error).toBeInstanceOf(kind);
     expect(error).toMatchObject({ rqId: 'rq-0001' });
     expect((error as EcpayBusinessError).toJSON()).toMatchObject({ rqId: 'rq-0001' });
   });
 
   it('B2C errors have none (B2C requests carry no RqID)', async () => {
-    const error = await failing(client(async () => new Response('down', { status: 502 })).b2c.triggerIssue(trigger));
+    const error = await rejection(client(async () => new Response('down', { status: 502 })).b2c.triggerIssue(trigger));
     expect((error as EcpayHttpError).rqId).toBeUndefined();
   });
 });
@@ -164,7 +160,7 @@ describe('envelope failures that speak of the timestamp', () => {
       transMsg: 'Timestamp out of range or Data could not be decrypted',
       serverTime: FIXED_NOW_MS / 1000 + 2,
     }));
-    const error = await failing(client(fake.fetch).b2c.triggerIssue(trigger));
+    const error = await rejection(client(fake.fetch).b2c.triggerIssue(trigger));
     expect(error).toMatchObject({ name: 'EcpayEnvelopeError', clockSkewSeconds: 2 });
     expect((error as Error).message).toContain(
       "this machine's clock is within 2 s of ECPay's, so the clock is not the cause",
@@ -206,7 +202,7 @@ describe("the mock's answers", () => {
       environment: { baseUrl: `http://127.0.0.1:${proxy.port}` },
       retry: { maxRetries: 0 },
     });
-    const error = await failing(einvoice.b2c.triggerIssue(trigger));
+    const error = await rejection(einvoice.b2c.triggerIssue(trigger));
     expect(error).toBeInstanceOf(EcpayEnvelopeError);
     expect(Math.abs((error as EcpayEnvelopeError).clockSkewSeconds!)).toBeLessThan(5);
     expect((error as Error).message).not.toMatch(/clock is \d+ s (behind|ahead)/);
@@ -220,7 +216,7 @@ describe('startMock on a taken port', () => {
     cleanups.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
     const { port } = squatter.address() as { port: number };
     const started = Date.now();
-    const error = await failing(startMock({ port }));
+    const error = await rejection(startMock({ port }));
     expect(error).toBeInstanceOf(MockError);
     expect(error).toMatchObject({ code: 'EADDRINUSE' });
     expect((error as Error).message).toBe(

@@ -1,16 +1,14 @@
 // No mutation is sent twice by the client. For every operation the spec marks unsafe to repeat (derived from
 // spec/openapi.yaml, so a new one is covered), a real loopback server counts what it received under each fault that
 // leaves the outcome unknown, and the error must say so, with the spec's recovery query ready to call.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayError, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { startServer, type Handler } from '../support/loopback.ts';
+import { get } from '../support/cases.ts';
+import { loopbacks } from '../support/hostile.ts';
+import type { Handler } from '../support/loopback.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
+const serve = loopbacks();
 
 const faults: [string, Handler][] = [
   ['HTTP 503', (_req, res) => void res.writeHead(503).end('busy')],
@@ -25,17 +23,14 @@ const faults: [string, Handler][] = [
 
 const mutations = paths.map((path) => ({ path, ...operation(path) })).filter(({ op }) => !op['x-ecpay-retry'].safe);
 
-const get = (obj: any, dotted: string) => dotted.split('.').reduce((at, k) => at?.[k], obj);
-
-describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { path, op, requestExamples }) => {
-  const { MerchantID: _m, ...payload } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
+describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { path, op, examplePayload }) => {
+  const payload = examplePayload();
   // Operations safe for some values of a field (MaintainMerchantCustomerData Update) are tested with another value.
   const safeWhen = op['x-ecpay-retry'].safeWhen;
   if (safeWhen && safeWhen.in.includes(payload[safeWhen.field])) payload[safeWhen.field] = 'Add';
 
   it.each(faults)('is sent once after %s, and says the outcome is unknown', async (_name, handler) => {
-    const server = await startServer(handler);
-    close = server.close;
+    const server = await serve(handler);
     const einvoice = createEinvoiceClient({
       ...STAGE_CREDENTIALS,
       environment: { baseUrl: server.url },
@@ -56,7 +51,9 @@ describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { 
     if (!recovery.operation) return expect(hint?.call).toBeUndefined();
     // The query, with its payload filled from the call that failed, ready to call.
     const expected = {
-      ...Object.fromEntries(Object.entries<string>(recovery.from ?? {}).map(([to, from]) => [to, get(payload, from)])),
+      ...Object.fromEntries(
+        Object.entries<string>(recovery.from ?? {}).map(([to, from]) => [to, get(payload, from.split('.'))]),
+      ),
       ...recovery.set,
     };
     expect(hint).toMatchObject({ operation: recovery.operation, payload: expected });
@@ -69,8 +66,7 @@ describe.each(mutations.map((m) => [m.op.operationId, m] as const))('%s', (_, { 
 
 describe('queries and idempotent updates', () => {
   it("are not given a mutation's recovery advice when no answer arrives", async () => {
-    const server = await startServer((_req, res) => void res.writeHead(503).end('busy'));
-    close = server.close;
+    const server = await serve((_req, res) => void res.writeHead(503).end('busy'));
     const einvoice = createEinvoiceClient({
       ...STAGE_CREDENTIALS,
       environment: { baseUrl: server.url },

@@ -12,9 +12,9 @@ const paged = paths.filter((p) => operation(p).op['x-ecpay-paging']);
 it('the spec has paged operations', () => expect(paged.length).toBeGreaterThan(0));
 
 describe.each(paged)('%s', (path) => {
-  const { op, requestExamples, responseExamples } = operation(path);
+  const { op, responseExamples, examplePayload } = operation(path);
   const paging = op['x-ecpay-paging'];
-  const { MerchantID: _m, ...query } = Object.values<any>(requestExamples)[0]['x-ecpay-data'];
+  const query = examplePayload();
   const template = responseExamples.success['x-ecpay-data'];
   const item = template[paging.items][0];
   const total = 7;
