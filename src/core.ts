@@ -28,7 +28,18 @@ export interface EinvoiceCore {
 
 export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceCore {
   const settings = resolveConfig(config);
-  const heyApi = createClient(createConfig({ baseUrl: settings.baseUrl }));
+  // What is the same for every call is configured once here, not merged into each call's options: the exchange
+  // encrypts the prepared body itself (a serialised body would only be wrapped in a stream by the Request the
+  // generated client builds, and never read); it has read and judged the answer already, so the generated client
+  // hands back the wire answer's (already consumed) stream instead of parsing the envelope a second time.
+  const heyApi = createClient(
+    createConfig({
+      baseUrl: settings.baseUrl,
+      bodySerializer: skipSerialisation,
+      parseAs: 'stream',
+      throwOnError: true,
+    }),
+  );
   // The operations this core has called, by path: what an interceptor is told (the core has no registry to ask).
   const operationByPath = new Map<string, string>();
   installInterceptors(heyApi, config.interceptors, (path) => operationByPath.get(path) ?? path);
@@ -50,6 +61,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     maxResponseBytes: settings.maxResponseBytes,
     slots: new Slots(settings.maxConnections),
     limiters,
+    interceptsRequests: config.interceptors?.request !== undefined,
   };
   const newRqId = config.randomUUID ?? randomUUID;
 
@@ -86,14 +98,7 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
         bindClient(heyApi, {
           // The prepared payload is the operation's payload type: preparePayload checked it against the same schema.
           body: body as never,
-          // The exchange encrypts the prepared body itself; a serialised body would only be wrapped in a stream by the
-          // Request the generated client builds and never read.
-          bodySerializer: skipSerialisation,
           fetch: exchange.fetch,
-          // The exchange has read and judged the answer already: the generated client hands back the wire answer's
-          // (already consumed) stream instead of parsing the envelope a second time.
-          parseAs: 'stream',
-          throwOnError: true,
           ...(options.headers ? { headers: options.headers } : {}),
         }),
       );

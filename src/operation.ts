@@ -5,14 +5,14 @@ import type { CallbackSpec } from './callbacks.ts';
 import type { RecoverySpec } from './recovery.ts';
 import type { Schema } from './schema.ts';
 
-/** What the runtime hands the generated SDK function for one call (a subset of hey-api's request options). */
+/**
+ * What the runtime hands the generated SDK function for one call (a subset of hey-api's request options); what is
+ * the same for every call (no serialiser, the answer as a stream, throw on error) is in the client's own config.
+ */
 export interface SdkCallOptions<P> {
   client: Client;
   body: P;
-  bodySerializer: (body: unknown) => string;
   fetch: typeof globalThis.fetch;
-  parseAs: 'stream';
-  throwOnError: true;
   headers?: Record<string, string>;
 }
 

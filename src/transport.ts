@@ -72,6 +72,8 @@ export interface TransportConfig {
   slots: Slots;
   /** Per operationId, for operations with a documented call rate. */
   limiters: Map<string, RateLimiter>;
+  /** Whether the user's request interceptor may have changed the generated client's Request (its headers). */
+  interceptsRequests: boolean;
 }
 
 type Failure = { error: EcpayError; retryable: boolean; retryAfterMs?: number };
@@ -108,8 +110,10 @@ export class Exchange {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // Encrypt once per call: attempts differ in RqHeader alone.
     this.sealed ??= sealPayload(this.config.aes, this.body);
-    // The call's headers as the generated client put them on its Request, so a request interceptor's (a trace header) go too.
-    const headers = { ...requestHeaders(input, this.options.headers), 'Content-Type': 'application/json' };
+    // The call's headers as the generated client put them on its Request, so a request interceptor's (a trace header)
+    // go too. Without an interceptor they are the call's own: reading them back from the Request would cost more.
+    const own = this.config.interceptsRequests ? requestHeaders(input, this.options.headers) : this.options.headers;
+    const headers = { ...own, 'Content-Type': 'application/json' };
     for (;;) {
       const failure = await this.attempt(url, headers);
       if (!failure) return this.reply!;
