@@ -4,6 +4,7 @@
 import { checkMacValue, type AesKey } from './codec.ts';
 import { EcpayCallbackError, type ValidationIssue } from './errors.ts';
 import { checkResult, normaliseResult } from './normalise.ts';
+import type { Formats } from './formats.ts';
 import type { Schema } from './schema.ts';
 
 /** Declared in the spec (enrich.yaml `callbacks`), generated into the operation's module; `T` is the form's type. */
@@ -12,6 +13,8 @@ export interface CallbackSpec<T = unknown> {
   operation: string;
   /** The form's fields. */
   schema: Schema;
+  /** The format checkers its schema names. */
+  formats: Formats;
   checkMacValue: 'md5' | 'none';
   /** What the merchant answers, e.g. "1|OK". */
   reply: string;
@@ -68,7 +71,7 @@ export function readCallback<T>(spec: CallbackSpec<T>, aes: AesKey, body: Callba
     verified = true;
   }
   const data = normaliseResult(spec.schema, fields);
-  const { problems, warnings } = checkResult(spec.schema, data);
+  const { problems, warnings } = checkResult(spec.schema, data, spec.formats);
   if (problems.length) throw new EcpayCallbackError(problems, spec.operation, spec.name);
   return { data: data as T, verified, reply: spec.reply, warnings };
 }

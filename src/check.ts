@@ -1,6 +1,6 @@
 // The one validator of decrypted Data: every keyword of src/schema.ts, checked against a value, every violation
 // reported (never the first only), each naming the field, the rule and, inside a condition, when the rule applies.
-import { FORMATS } from './formats.ts';
+import type { Formats } from './formats.ts';
 import { checkRule } from './rules.ts';
 import {
   fieldName,
@@ -40,9 +40,11 @@ interface Ctx {
   /** A probe (a condition, an anyOf branch) only wants to know whether anything fails: no messages, stop at once. */
   probe: boolean;
   failed: boolean;
+  /** The format checkers the schema names: the operation's own, so that a bundle carries only those. */
+  formats: Formats;
 }
 
-const newCtx = (subject: string, probe: boolean): Ctx => ({
+const newCtx = (subject: string, probe: boolean, formats: Formats): Ctx => ({
   out: [],
   dropped: 0,
   droppedHard: false,
@@ -51,10 +53,11 @@ const newCtx = (subject: string, probe: boolean): Ctx => ({
   subject,
   probe,
   failed: false,
+  formats,
 });
 
-export function check(schema: Schema, value: unknown, subject: string): Finding[] {
-  const ctx = newCtx(subject, false);
+export function check(schema: Schema, value: unknown, subject: string, formats: Formats): Finding[] {
+  const ctx = newCtx(subject, false, formats);
   visit(schema, value, ctx);
   if (ctx.dropped) {
     const message = `and ${ctx.dropped} more problem${ctx.dropped === 1 ? '' : 's'} like these`;
@@ -64,11 +67,13 @@ export function check(schema: Schema, value: unknown, subject: string): Finding[
 }
 
 /** Whether the value satisfies the schema (a condition, an anyOf branch). */
-function matches(schema: Schema, value: unknown): boolean {
-  const ctx = newCtx('', true);
+function matches(schema: Schema, value: unknown, formats: Formats): boolean {
+  const ctx = newCtx('', true, formats);
   visit(schema, value, ctx);
   return !ctx.failed;
 }
+
+const NO_FORMATS: Formats = Object.freeze({});
 
 type Predicate = (value: Record<string, unknown>) => boolean;
 const conditions = new WeakMap<Schema, Predicate>();
@@ -78,7 +83,8 @@ const conditions = new WeakMap<Schema, Predicate>();
  * CONDITION_KEYWORDS, which the normaliser enforces) compiled once into a predicate, as they are checked on every call.
  */
 export function holds(condition: Schema, value: unknown): boolean {
-  if (!isRecord(value)) return matches(condition, value);
+  // A condition names no format (CONDITION_KEYWORDS), so it needs no checkers.
+  if (!isRecord(value)) return matches(condition, value, NO_FORMATS);
   let test = conditions.get(condition);
   if (!test) conditions.set(condition, (test = compileCondition(condition)));
   return test(value);
@@ -160,9 +166,10 @@ function visit(schema: Schema, value: unknown, ctx: Ctx): void {
 
   if (schema.allOf) for (const sub of schema.allOf) visit(sub, value, ctx);
   // Only conditions use `not` (the normaliser sees to it), so this message is for completeness.
-  if (schema.not && matches(schema.not, value))
+  if (schema.not && matches(schema.not, value, ctx.formats))
     add(ctx, 'not', () => ['not', `must not be such that ${describeCondition(schema.not!)}`]);
-  if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value))) visitAnyOf(schema.anyOf, value, ctx);
+  if (schema.anyOf && !schema.anyOf.some((branch) => matches(branch, value, ctx.formats)))
+    visitAnyOf(schema.anyOf, value, ctx);
   if (schema.if) {
     const held = holds(schema.if, value);
     const branch = held ? schema.then : schema.else;
@@ -201,7 +208,9 @@ function visitString(schema: Schema, value: string, ctx: Ctx): void {
       add(ctx, 'pattern', () => [`pattern ${schema.pattern}`, `must match ${schema.pattern} (got ${quote(value)})`]);
   }
   if (schema.format !== undefined) {
-    const format = FORMATS[schema.format]!;
+    const format = ctx.formats[schema.format];
+    // The generator hands every operation the formats its schemas name: a missing one is a stale generated module.
+    if (!format) throw new Error(`format ${schema.format} was not handed to the validator: run \`make generate\``);
     const problem = format.problem(value);
     if (problem !== undefined) {
       add(ctx, 'format', () => [
@@ -324,7 +333,7 @@ function visitAnyOf(branches: readonly Schema[], value: unknown, ctx: Ctx): void
   }
   const reasons = branches.map(
     (b, i) =>
-      `(${i + 1}) ${check(b, value, ctx.subject)
+      `(${i + 1}) ${check(b, value, ctx.subject, ctx.formats)
         .slice(0, 5)
         .map((f) => f.message)
         .join('; ')}`,

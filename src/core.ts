@@ -8,7 +8,7 @@ import { products } from '../generated/products.gen.ts';
 import type { CallbackBody, CallbackNotice, CallbackSpec } from './callbacks.ts';
 import { checkCallOptions, resolveConfig, type EinvoiceClientConfig } from './config.ts';
 import { EcpayConfigError, EcpayError, EcpayResponseError, EcpayValidationError } from './errors.ts';
-import { RateLimiter } from './limiter.ts';
+import type { RateLimiter } from './limiter.ts';
 import { debugHook, installInterceptors } from './observe.ts';
 import { preparePayload } from './normalise.ts';
 import type { CallOptions, EnvelopeResult, OperationSpec } from './operation.ts';
@@ -73,11 +73,11 @@ export function createEinvoiceCore(config: EinvoiceClientConfig = {}): EinvoiceC
     const product = products[op.product as keyof typeof products];
     const options = checkCallOptions(rawOptions, op.operationId, product.sendsRqID);
     // One snapshot of the payload: validated, judged for retry safety and sent, with no second read of the caller's object.
-    const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId);
+    const { body, issues } = preparePayload(op.request, payload, settings.merchantId, op.operationId, op.formats);
     if (issues.length) throw new EcpayValidationError(issues, { operation: op.operationId });
     if (!operationByPath.has(op.path)) {
       operationByPath.set(op.path, op.operationId);
-      if (op.rateLimit) limiters.set(op.operationId, new RateLimiter(op.rateLimit.calls, op.rateLimit.seconds));
+      if (op.limiter) limiters.set(op.operationId, op.limiter());
     }
     const rqId = product.sendsRqID ? (options.rqId ?? newRqId()) : undefined;
     const exchange = new Exchange(

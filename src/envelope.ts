@@ -173,7 +173,7 @@ export function judgeResult(
   const read = withOutcome(op.outcomes, result);
   if (op.recordsDate && read[op.recordsDate] === undefined)
     read[op.recordsDate] = taipeiDate(envelope.RpHeader?.Timestamp ?? nowSeconds);
-  const { problems, warnings } = checkResult(op.result, read);
+  const { problems, warnings } = checkResult(op.result, read, op.formats);
   if (op.outcomes && read.outcome === undefined) {
     const known = op.outcomes.map((o) => o.outcome).join(', ');
     const message = `outcome: the answer matches none of the documented outcomes (${known})`;

@@ -53,45 +53,68 @@ function isTaiwanBusinessId(value: string): boolean {
 
 const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
 
-export const FORMATS: Readonly<Record<string, Format>> = {
-  'ecpay-date': {
-    expects: 'a date yyyy-MM-dd (or yyyy/MM/dd), optionally followed by a time HH:mm:ss',
-    problem(v) {
-      const m = DATE.exec(v);
-      return m ? impossible(m) : '';
-    },
+/** The formats a schema may name, by name: what the validator is handed for an operation (only the ones it uses). */
+export type Formats = Readonly<Record<string, Format>>;
+
+// One export per format, so that an operation module imports the ones its schemas name and a bundler drops the rest
+// (the calls are marked pure for that). The names are the spec's format names in camelCase (codegen relies on it).
+export const ecpayDate: Format = {
+  expects: 'a date yyyy-MM-dd (or yyyy/MM/dd), optionally followed by a time HH:mm:ss',
+  problem(v) {
+    const m = DATE.exec(v);
+    return m ? impossible(m) : '';
   },
-  'ecpay-date-time': {
-    expects: 'a date and time yyyy-MM-dd HH:mm:ss (or yyyy/MM/dd HH:mm:ss)',
-    problem(v) {
-      const m = DATE.exec(v);
-      return m && m[5] !== undefined ? impossible(m) : '';
-    },
+};
+export const ecpayDateTime: Format = {
+  expects: 'a date and time yyyy-MM-dd HH:mm:ss (or yyyy/MM/dd HH:mm:ss)',
+  problem(v) {
+    const m = DATE.exec(v);
+    return m && m[5] !== undefined ? impossible(m) : '';
   },
-  'roc-year': {
-    expects: 'a Republic-era (民國) year of 3 digits, e.g. 113 for 2024',
-    problem(v) {
-      if (/^\d{3}$/.test(v)) return undefined;
-      const year = /^\d{4}$/.test(v) ? Number(v) : NaN;
-      return year > 1911
-        ? `${v} is a Gregorian year; the Republic-era year is ${String(year - 1911).padStart(3, '0')}`
-        : '';
-    },
+};
+export const rocYear: Format = {
+  expects: 'a Republic-era (民國) year of 3 digits, e.g. 113 for 2024',
+  problem(v) {
+    if (/^\d{3}$/.test(v)) return undefined;
+    const year = /^\d{4}$/.test(v) ? Number(v) : NaN;
+    return year > 1911
+      ? `${v} is a Gregorian year; the Republic-era year is ${String(year - 1911).padStart(3, '0')}`
+      : '';
   },
-  'tw-business-id': {
-    expects: 'a Taiwan business ID (統一編號): 8 digits with a valid checksum',
-    problem: (v) => (isTaiwanBusinessId(v) ? undefined : /^\d{8}$/.test(v) ? 'its checksum is wrong' : ''),
-  },
-  'invoice-number': regex(/^[A-Z]{2}\d{8}$/, 'an invoice number: 2 upper-case letters and 8 digits, e.g. AB12345678'),
-  'mobile-barcode': regex(/^\/[0-9A-Z+\-.]{7}$/, 'a mobile barcode carrier: "/" and 7 characters of 0-9 A-Z + - .'),
-  'citizen-certificate': regex(
-    /^[A-Z]{2}\d{14}$/,
-    'a citizen digital certificate carrier: 2 upper-case letters and 14 digits',
-  ),
-  'love-code': regex(/^\d{3,7}$/, 'a love code (捐贈碼) of 3 to 7 digits'),
-  email: regex(EMAIL, 'an e-mail address'),
-  emails: {
-    expects: 'e-mail addresses separated by ";"',
-    problem: (v) => (v.split(';').every((a) => EMAIL.test(a.trim())) ? undefined : ''),
-  },
+};
+export const twBusinessId: Format = {
+  expects: 'a Taiwan business ID (統一編號): 8 digits with a valid checksum',
+  problem: (v) => (isTaiwanBusinessId(v) ? undefined : /^\d{8}$/.test(v) ? 'its checksum is wrong' : ''),
+};
+export const invoiceNumber = /* @__PURE__ */ regex(
+  /^[A-Z]{2}\d{8}$/,
+  'an invoice number: 2 upper-case letters and 8 digits, e.g. AB12345678',
+);
+export const mobileBarcode = /* @__PURE__ */ regex(
+  /^\/[0-9A-Z+\-.]{7}$/,
+  'a mobile barcode carrier: "/" and 7 characters of 0-9 A-Z + - .',
+);
+export const citizenCertificate = /* @__PURE__ */ regex(
+  /^[A-Z]{2}\d{14}$/,
+  'a citizen digital certificate carrier: 2 upper-case letters and 14 digits',
+);
+export const loveCode = /* @__PURE__ */ regex(/^\d{3,7}$/, 'a love code (捐贈碼) of 3 to 7 digits');
+export const email = /* @__PURE__ */ regex(EMAIL, 'an e-mail address');
+export const emails: Format = {
+  expects: 'e-mail addresses separated by ";"',
+  problem: (v) => (v.split(';').every((a) => EMAIL.test(a.trim())) ? undefined : ''),
+};
+
+/** Every format, by its spec name: what the normaliser accepts in a schema. */
+export const FORMATS: Formats = {
+  'ecpay-date': ecpayDate,
+  'ecpay-date-time': ecpayDateTime,
+  'roc-year': rocYear,
+  'tw-business-id': twBusinessId,
+  'invoice-number': invoiceNumber,
+  'mobile-barcode': mobileBarcode,
+  'citizen-certificate': citizenCertificate,
+  'love-code': loveCode,
+  email,
+  emails,
 };

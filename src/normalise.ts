@@ -3,6 +3,7 @@
 // canonical, defaults filled, then every rule checked. Back: ECPay's loose answers made into the declared types.
 import { check, holds, type Finding } from './check.ts';
 import type { ValidationIssue } from './errors.ts';
+import type { Formats } from './formats.ts';
 import { fieldName, HARD_RESULT_KEYWORDS, isRecord, typesOf, type Schema } from './schema.ts';
 
 const MAX_DEPTH = 16;
@@ -154,6 +155,7 @@ export function preparePayload(
   payload: unknown,
   merchantId: string,
   subject: string,
+  formats: Formats,
 ): { body: Record<string, unknown>; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   if (!isRecord(payload)) {
@@ -170,7 +172,7 @@ export function preparePayload(
   // A MerchantID given as null or "" is not given, as for any optional field: the client's own is sent.
   if (plain.MerchantID === null || plain.MerchantID === '') plain.MerchantID = merchantId;
   const body = normalise(schema, plain, 'request') as Record<string, unknown>;
-  return { body, issues: check(schema, body, subject).map(toIssue) };
+  return { body, issues: check(schema, body, subject, formats).map(toIssue) };
 }
 
 /** An answer's Data in the declared types and spellings (nothing judged yet: RtnCode comes first). */
@@ -184,10 +186,11 @@ export const normaliseResult = (schema: Schema, data: Record<string, unknown>) =
 export function checkResult(
   schema: Schema,
   result: Record<string, unknown>,
+  formats: Formats,
 ): { problems: ValidationIssue[]; warnings: ValidationIssue[] } {
   const problems: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
-  for (const finding of check(schema, result, 'the result'))
+  for (const finding of check(schema, result, 'the result', formats))
     (HARD_RESULT_KEYWORDS.has(finding.keyword) ? problems : warnings).push(toIssue(finding));
   return { problems, warnings };
 }

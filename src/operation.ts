@@ -2,6 +2,9 @@
 import type { Client } from '../generated/hey-api/client/index.ts';
 import type { ValidationIssue } from './errors.ts';
 import type { CallbackSpec } from './callbacks.ts';
+import type { PdfFile } from './document.ts';
+import type { Formats } from './formats.ts';
+import type { RateLimiter } from './limiter.ts';
 import type { RecoverySpec } from './recovery.ts';
 import type { Schema } from './schema.ts';
 
@@ -40,10 +43,14 @@ export interface OperationSpec<P = never, R = unknown> {
   paging?: { page: string; size: string; total: string; items: string };
   /** How a success's Data comes back when it is not the usual encrypted envelope. */
   answer?: 'plain' | 'pdf';
+  /** A document operation's reader: the file of a successful answer, undefined when the answer is an envelope. */
+  readDocument?: (response: Response, bytes: Uint8Array) => PdfFile | undefined;
   /** B2B: the trading partner modes the operation applies to. */
   modes?: readonly ('exchange' | 'certification')[];
   /** ECPay's documented call rate for this operation; the client spaces its attempts to fit. */
   rateLimit?: { calls: number; seconds: number };
+  /** Makes the limiter that keeps that rate (one per client): carried by the operations that have a rate. */
+  limiter?: () => RateLimiter;
   /** A result field ECPay leaves out that later calls need; the client records the Taipei date of the answer in it. */
   recordsDate?: string;
   /** Result fields that echo request fields (result path: request path): an answer that differs is for another request. */
@@ -52,6 +59,8 @@ export interface OperationSpec<P = never, R = unknown> {
   request: Schema;
   /** The decrypted result Data schema: what a success is read into. */
   result: Schema;
+  /** The format checkers its request and result schemas name (only those: a bundle carries no others). */
+  formats: Formats;
   /** The generated SDK function: hey-api's fetch client, with the envelope as its fetch. */
   call(options: SdkCallOptions<P>): Promise<unknown>;
   /** Type only (never set): the result type, so that `core.call(op, payload)` is typed. */

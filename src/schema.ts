@@ -65,34 +65,38 @@ const VALUE_KEYWORDS = [
   'maximum',
 ] as const;
 
+// The two lists below are read by the normaliser only: built in calls marked pure, so that a bundle of the client,
+// which never reads them, leaves them out (a bundler keeps a top-level array spread, in case it has side effects).
 /** Everything a request Data schema may say; each is enforced before anything is sent (src/check.ts). */
-export const REQUEST_KEYWORDS = [
-  ...DOC_KEYWORDS,
-  ...VALUE_KEYWORDS,
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'x-ecpay-decimals',
-  'items',
-  'minItems',
-  'maxItems',
-  'properties',
-  'required',
-  'additionalProperties',
-  'dependentRequired',
-  'allOf',
-  'anyOf',
-  'if',
-  'then',
-  'else',
-  'x-ecpay-rules',
-] as const;
+export const REQUEST_KEYWORDS = /* @__PURE__ */ (() =>
+  [
+    ...DOC_KEYWORDS,
+    ...VALUE_KEYWORDS,
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'x-ecpay-decimals',
+    'items',
+    'minItems',
+    'maxItems',
+    'properties',
+    'required',
+    'additionalProperties',
+    'dependentRequired',
+    'allOf',
+    'anyOf',
+    'if',
+    'then',
+    'else',
+    'x-ecpay-rules',
+  ] as const)();
 
 /**
  * What a result Data schema may say. Types, presence and defaults decide the typed result (a value is coerced to
  * its declared type where that is lossless); the value keywords are checked too, but a reported value that breaks
  * them only raises a warning: ECPay already did the thing, so a quibble must not turn a success into an error.
  */
-export const RESULT_KEYWORDS = [...DOC_KEYWORDS, ...VALUE_KEYWORDS, 'items', 'properties', 'required'] as const;
+export const RESULT_KEYWORDS = /* @__PURE__ */ (() =>
+  [...DOC_KEYWORDS, ...VALUE_KEYWORDS, 'items', 'properties', 'required'] as const)();
 
 /** The only keywords a condition (`if`, a rule's `when`) may use, so that every condition can be said in words. */
 export const CONDITION_KEYWORDS = ['properties', 'required', 'not'] as const;

@@ -2,6 +2,7 @@
 // (a fresh envelope and Timestamp each, the same RqID; each attempt bounded by src/wire.ts) and the retry policy, so
 // a retry can never reuse a stale timestamp or re-send something that must not be sent twice, then reads the answer.
 import type { AesKey } from './codec.ts';
+import type { PdfFile } from './document.ts';
 import { envelopeBody, judgeResult, openEnvelope, sealPayload, type OutgoingCall } from './envelope.ts';
 import {
   EcpayAbortError,
@@ -14,19 +15,9 @@ import {
   type ValidationIssue,
 } from './errors.ts';
 import type { CallOptions, OperationSpec, ResponseEnvelope } from './operation.ts';
-import { RateLimiter, wait } from './limiter.ts';
+import { wait, type RateLimiter } from './limiter.ts';
 import { attempt, AttemptError, type AttemptFailure, type Slots } from './wire.ts';
 import { recoveryHint, type RecoveryHint } from './recovery.ts';
-
-/** What a document operation (DownloadB2BPdf) resolves to on success. */
-export interface PdfFile {
-  /** The answer's Content-Type, normally application/pdf. */
-  contentType: string;
-  /** The file's bytes. */
-  bytes: Uint8Array;
-  /** From Content-Disposition, when ECPay names the file. */
-  fileName?: string;
-}
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 2). */
@@ -177,16 +168,9 @@ export class Exchange {
         status: response.status,
         durationMs: performance.now() - started,
       });
-    if (response.ok && this.op.answer === 'pdf' && isPdf(response, bytes)) {
-      // A document operation's success is the file itself; a failure still comes as an envelope.
-      const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(
-        response.headers.get('content-disposition') ?? '',
-      )?.[1];
-      const file = {
-        contentType: response.headers.get('content-type') ?? 'application/pdf',
-        bytes,
-        ...(fileName ? { fileName: safeDecode(fileName) } : {}),
-      };
+    // A document operation's success is the file itself; a failure still comes as an envelope.
+    const file = response.ok ? this.op.readDocument?.(response, bytes) : undefined;
+    if (file) {
       this.answer = { envelope: { TransCode: 1 }, result: file, warnings: [] };
       this.reply = answeredResponse(response, bytes);
       return undefined;
@@ -379,26 +363,12 @@ function requestHeaders(
   });
   return out;
 }
-const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // %PDF
-
-function isPdf(response: Response, bytes: Uint8Array): boolean {
-  return /pdf/i.test(response.headers.get('content-type') ?? '') || PDF_MAGIC.every((b, i) => bytes[i] === b);
-}
-
 /** Where a redirect pointed, host only (a URL may carry what does not belong in a log). */
 function redirectHost(response: Response): string {
   try {
     return new URL(response.headers.get('location') ?? '', response.url || 'http://unknown').host || 'an unnamed place';
   } catch {
     return 'an unreadable location';
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }
 

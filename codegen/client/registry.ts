@@ -2,6 +2,8 @@
 // retry safety, the request and result Data schemas the runtime enforces, the generated SDK function), an index of
 // them, and the typed b2c/b2b facade. Everything is read from the unified spec: an added operation needs no code.
 import { Project, VariableDeclarationKind } from 'ts-morph';
+import * as formatExports from '../../src/formats.ts';
+import { FORMATS } from '../../src/formats.ts';
 import { DOC_KEYWORDS, LITERAL_KEYWORDS } from '../../src/schema.ts';
 import { callbackForms, dataSchemaName, mediaOf, operationsOf } from '../spec/doc.ts';
 import { extensionOf, PASS_THROUGH, type Json, type JsonObject } from '../spec/sources.ts';
@@ -161,12 +163,29 @@ export function renderOperation(o: OperationFacts): string {
     // The reader travels with the callback spec: an application that reads no callback bundles none of it.
     file.addImportDeclaration({ moduleSpecifier: '../../src/callbacks.ts', namedImports: ['readCallback as read'] });
   }
-  if (o.extras.answer === 'pdf')
+  // What only some operations do travels with them, so that a bundle of one operation carries only what it needs:
+  // the format checkers its schemas name, the PDF reader of a document operation, the limiter of a rate.
+  const formats = formatImports([o.request, o.result]);
+  if (formats.length)
+    file.addImportDeclaration({
+      moduleSpecifier: '../../src/formats.ts',
+      namedImports: [...new Set(formats.map(([, id]) => id))],
+    });
+  if (o.extras.answer === 'pdf') {
     file.addImportDeclaration({
       isTypeOnly: true,
-      moduleSpecifier: '../../src/transport.ts',
+      moduleSpecifier: '../../src/document.ts',
       namedImports: ['PdfFile'],
     });
+    file.addImportDeclaration({ moduleSpecifier: '../../src/document.ts', namedImports: ['readPdf'] });
+  }
+  const rate = o.extras.rateLimit as { calls: number; seconds: number } | undefined;
+  if (rate) file.addImportDeclaration({ moduleSpecifier: '../../src/limiter.ts', namedImports: ['RateLimiter'] });
+  const callbackOnly = [...new Set(o.callbacks.flatMap((cb) => formatImports([cb.schema]).map(([, id]) => id)))].filter(
+    (id) => !formats.some(([, f]) => f === id),
+  );
+  if (callbackOnly.length)
+    file.addImportDeclaration({ moduleSpecifier: '../../src/formats.ts', namedImports: callbackOnly });
   file.addImportDeclaration({ moduleSpecifier: '../hey-api/sdk.gen.ts', namedImports: [`${o.sdkFunction} as call`] });
   const types = [
     ...new Set([
@@ -202,7 +221,7 @@ export function renderOperation(o: OperationFacts): string {
         {
           name: cb.name,
           type: `CallbackSpec<${typeName}>`,
-          initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\nread,\n}`,
+          initializer: `{\n${json(fields).slice(1, -2)},\nget schema(): Schema {\nreturn (${cb.name}Schema ??= ${json(schema)} as Schema);\n},\nformats: ${formatsTable(formatImports([schema]))},\nread,\n}`,
         },
       ],
     });
@@ -213,6 +232,9 @@ export function renderOperation(o: OperationFacts): string {
     `${json(spec).slice(1, -2)},`,
     `get request(): Schema {\nreturn (requestSchema ??= ${json(request)} as Schema);\n},`,
     `get result(): Schema {\nreturn (resultSchema ??= ${json(result)} as Schema);\n},`,
+    `formats: ${formatsTable(formats)},`,
+    ...(o.extras.answer === 'pdf' ? ['readDocument: readPdf,'] : []),
+    ...(rate ? [`limiter: () => new RateLimiter(${rate.calls}, ${rate.seconds}),`] : []),
     ...(callbacks.length ? [`callbacks: [${callbacks.map((c) => c.name).join(', ')}],`] : []),
     'call,',
   ];
@@ -231,6 +253,32 @@ export function renderOperation(o: OperationFacts): string {
   file.formatText({ indentSize: 2 });
   return REGISTRY_HEADER + file.getFullText();
 }
+
+/**
+ * The formats the schemas name, each with its export in src/formats.ts (the name in camelCase: `love-code` is
+ * `loveCode`), checked against the module so that a renamed export fails here and not in a user's bundle.
+ */
+function formatImports(schemas: Json[]): [name: string, id: string][] {
+  const names = new Set<string>();
+  const walk = (node: Json): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'format' && typeof value === 'string') names.add(value);
+        else if (!LITERAL_KEYWORDS.has(key)) walk(value);
+      }
+  };
+  schemas.forEach(walk);
+  return [...names].sort().map((name) => {
+    const id = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!FORMATS[name] || (formatExports as Record<string, unknown>)[id] !== FORMATS[name])
+      throw new Error(`format ${name}: src/formats.ts exports no ${id} that is FORMATS['${name}']`);
+    return [name, id];
+  });
+}
+
+const formatsTable = (formats: [string, string][]) =>
+  `{ ${formats.map(([name, id]) => (name === id ? id : `${JSON.stringify(name)}: ${id}`)).join(', ')} }`;
 
 /** generated/operations/index.gen.ts: every operation and callback spec, for `import { b2cIssue } from 'ecpay-einvoice'`. */
 export function renderBarrel(ops: OperationFacts[]): string {
@@ -280,7 +328,7 @@ export function renderIndex(ops: OperationFacts[]): string {
     moduleSpecifier: '../src/paging.ts',
     namedImports: ['PagedOperation'],
   });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/transport.ts', namedImports: ['PdfFile'] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../src/document.ts', namedImports: ['PdfFile'] });
   file.addImportDeclaration({
     isTypeOnly: true,
     moduleSpecifier: './hey-api/types.gen.ts',

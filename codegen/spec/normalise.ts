@@ -3,6 +3,7 @@
 // examples whose Data is really encrypted under the public stage key, each carrying its plaintext in x-ecpay-data.
 import { createAesKey, encryptData, type AesKey } from '../../src/codec.ts';
 import { checkResult, normaliseResult, preparePayload } from '../../src/normalise.ts';
+import { FORMATS } from '../../src/formats.ts';
 import { asReturned } from './views.ts';
 import { LITERAL_KEYWORDS, type Schema } from '../../src/schema.ts';
 import type { Callback, EnvelopeSource, Example, Json, JsonObject, OperationSource, Side, Sources } from './sources.ts';
@@ -165,7 +166,7 @@ function resultSchema(envelope: EnvelopeSource, groups: Sources['groups'], op: O
 
 /** What the runtime would say of a result read against its schema, errors and warnings alike ('' when nothing). */
 function findings(schema: JsonObject, read: Record<string, unknown>): string {
-  const { problems, warnings } = checkResult(schema as Schema, read);
+  const { problems, warnings } = checkResult(schema as Schema, read, FORMATS);
   return [...problems, ...warnings].map((i) => i.message).join('; ');
 }
 
@@ -174,7 +175,13 @@ function checkExamples(op: OperationSource, payload: JsonObject, result: JsonObj
   const where = `spec/operations/${op.dir}`;
   for (const [name, ex] of Object.entries(op.enrich.request.examples)) {
     const { MerchantID, ...rest } = ex.value;
-    const { issues } = preparePayload(payload as Schema, rest, String(MerchantID ?? merchantId), op.enrich.operationId);
+    const { issues } = preparePayload(
+      payload as Schema,
+      rest,
+      String(MerchantID ?? merchantId),
+      op.enrich.operationId,
+      FORMATS,
+    );
     if (issues.length)
       throw new Error(`${where}: request example ${name} breaks the spec: ${issues.map((i) => i.message).join('; ')}`);
   }

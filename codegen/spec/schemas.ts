@@ -106,7 +106,7 @@ export function checkDataSchema(schema: JsonObject, side: Side, where: string): 
       if (!typeMatches(types, v))
         fail(at, `lists ${JSON.stringify(v)} in enum, which is not of its type ${types.join('|')}`);
     if (n.default !== undefined) {
-      const found = check(n as Schema, n.default, at);
+      const found = check(n as Schema, n.default, at, FORMATS);
       if (found.length) fail(at, `has a default that breaks its own rules: ${found[0]!.message}`);
     }
     const props = (n.properties ?? {}) as JsonObject;

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2bAddInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2bAddInvoiceWordSettingPayload, B2bAddInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -140,5 +141,6 @@ export const b2bAddInvoiceWordSetting: OperationSpec<B2bAddInvoiceWordSettingPay
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, ecpayDateTime, emails, invoiceNumber } from "../../src/formats.ts";
 import { b2bAllowance as call } from "../hey-api/sdk.gen.ts";
 import type { B2bAllowancePayload, B2bAllowanceResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -188,5 +189,6 @@ export const b2bAllowance: OperationSpec<B2bAllowancePayload, B2bAllowanceResult
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "ecpay-date-time": ecpayDateTime, emails, "invoice-number": invoiceNumber },
   call,
 };

@@ -79,5 +79,6 @@ export const b2bAllowanceConfirm: OperationSpec<B2bAllowanceConfirmPayload, B2bA
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

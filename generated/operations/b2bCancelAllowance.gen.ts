@@ -86,5 +86,6 @@ export const b2bCancelAllowance: OperationSpec<B2bCancelAllowancePayload, B2bCan
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -79,5 +79,6 @@ export const b2bCancelAllowanceConfirm: OperationSpec<B2bCancelAllowanceConfirmP
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -2,7 +2,10 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
-import type { PdfFile } from "../../src/transport.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
+import type { PdfFile } from "../../src/document.ts";
+import { readPdf } from "../../src/document.ts";
+import { RateLimiter } from "../../src/limiter.ts";
 import { b2bDownloadB2bPdf as call } from "../hey-api/sdk.gen.ts";
 import type { B2bDownloadB2bPdfPayload } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -94,5 +97,8 @@ export const b2bDownloadB2BPdf: OperationSpec<B2bDownloadB2bPdfPayload, PdfFile>
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
+  readDocument: readPdf,
+  limiter: () => new RateLimiter(2, 10),
   call,
 };

@@ -228,5 +228,6 @@ export const b2bGetAllowance: OperationSpec<B2bGetAllowancePayload, B2bGetAllowa
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -108,5 +108,6 @@ export const b2bGetAllowanceConfirm: OperationSpec<B2bGetAllowanceConfirmPayload
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

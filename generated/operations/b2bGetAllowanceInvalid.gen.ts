@@ -125,5 +125,6 @@ export const b2bGetAllowanceInvalid: OperationSpec<B2bGetAllowanceInvalidPayload
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

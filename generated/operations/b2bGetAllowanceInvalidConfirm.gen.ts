@@ -124,5 +124,6 @@ export const b2bGetAllowanceInvalidConfirm: OperationSpec<B2bGetAllowanceInvalid
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2bGetGovInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetGovInvoiceWordSettingPayload, B2bGetGovInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -98,5 +99,6 @@ export const b2bGetGovInvoiceWordSetting: OperationSpec<B2bGetGovInvoiceWordSett
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

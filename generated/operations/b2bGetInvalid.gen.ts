@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate } from "../../src/formats.ts";
 import { b2bGetInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetInvalidPayload, B2bGetInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -153,5 +154,6 @@ export const b2bGetInvalid: OperationSpec<B2bGetInvalidPayload, B2bGetInvalidRes
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bGetInvalidConfirm as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetInvalidConfirmPayload, B2bGetInvalidConfirmResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -150,5 +151,6 @@ export const b2bGetInvalidConfirm: OperationSpec<B2bGetInvalidConfirmPayload, B2
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

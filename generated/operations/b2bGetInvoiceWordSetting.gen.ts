@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2bGetInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetInvoiceWordSettingPayload, B2bGetInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -171,5 +172,6 @@ export const b2bGetInvoiceWordSetting: OperationSpec<B2bGetInvoiceWordSettingPay
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bGetIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetIssuePayload, B2bGetIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -315,5 +316,6 @@ export const b2bGetIssue: OperationSpec<B2bGetIssuePayload, B2bGetIssueResult> =
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

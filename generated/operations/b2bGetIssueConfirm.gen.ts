@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bGetIssueConfirm as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetIssueConfirmPayload, B2bGetIssueConfirmResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -215,5 +216,6 @@ export const b2bGetIssueConfirm: OperationSpec<B2bGetIssueConfirmPayload, B2bGet
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bGetReject as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetRejectPayload, B2bGetRejectResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -162,5 +163,6 @@ export const b2bGetReject: OperationSpec<B2bGetRejectPayload, B2bGetRejectResult
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bGetRejectConfirm as call } from "../hey-api/sdk.gen.ts";
 import type { B2bGetRejectConfirmPayload, B2bGetRejectConfirmResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -154,5 +155,6 @@ export const b2bGetRejectConfirm: OperationSpec<B2bGetRejectConfirmPayload, B2bG
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2bInvalidPayload, B2bInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -99,5 +100,6 @@ export const b2bInvalid: OperationSpec<B2bInvalidPayload, B2bInvalidResult> = {
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

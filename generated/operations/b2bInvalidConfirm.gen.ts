@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bInvalidConfirm as call } from "../hey-api/sdk.gen.ts";
 import type { B2bInvalidConfirmPayload, B2bInvalidConfirmResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -89,5 +90,6 @@ export const b2bInvalidConfirm: OperationSpec<B2bInvalidConfirmPayload, B2bInval
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

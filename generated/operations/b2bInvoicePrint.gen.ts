@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bInvoicePrint as call } from "../hey-api/sdk.gen.ts";
 import type { B2bInvoicePrintPayload, B2bInvoicePrintResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -91,5 +92,6 @@ export const b2bInvoicePrint: OperationSpec<B2bInvoicePrintPayload, B2bInvoicePr
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, ecpayDateTime, emails, invoiceNumber, twBusinessId } from "../../src/formats.ts";
 import { b2bIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2bIssuePayload, B2bIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -449,5 +450,6 @@ export const b2bIssue: OperationSpec<B2bIssuePayload, B2bIssueResult> = {
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "ecpay-date-time": ecpayDateTime, emails, "invoice-number": invoiceNumber, "tw-business-id": twBusinessId },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bIssueConfirm as call } from "../hey-api/sdk.gen.ts";
 import type { B2bIssueConfirmPayload, B2bIssueConfirmResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -88,5 +89,6 @@ export const b2bIssueConfirm: OperationSpec<B2bIssueConfirmPayload, B2bIssueConf
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

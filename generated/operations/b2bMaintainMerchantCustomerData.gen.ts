@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { emails, twBusinessId } from "../../src/formats.ts";
 import { b2bMaintainMerchantCustomerData as call } from "../hey-api/sdk.gen.ts";
 import type { B2bMaintainMerchantCustomerDataPayload, B2bMaintainMerchantCustomerDataResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -145,5 +146,6 @@ export const b2bMaintainMerchantCustomerData: OperationSpec<B2bMaintainMerchantC
       }
     } as Schema);
   },
+  formats: { emails, "tw-business-id": twBusinessId },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, emails, invoiceNumber } from "../../src/formats.ts";
 import { b2bNotify as call } from "../hey-api/sdk.gen.ts";
 import type { B2bNotifyPayload, B2bNotifyResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -113,5 +114,6 @@ export const b2bNotify: OperationSpec<B2bNotifyPayload, B2bNotifyResult> = {
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, emails, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2bReject as call } from "../hey-api/sdk.gen.ts";
 import type { B2bRejectPayload, B2bRejectResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -95,5 +96,6 @@ export const b2bReject: OperationSpec<B2bRejectPayload, B2bRejectResult> = {
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

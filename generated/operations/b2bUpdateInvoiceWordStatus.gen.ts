@@ -87,5 +87,6 @@ export const b2bUpdateInvoiceWordStatus: OperationSpec<B2bUpdateInvoiceWordStatu
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDateTime, emails, invoiceNumber, twBusinessId } from "../../src/formats.ts";
 import { b2bVoidWithReIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2bVoidWithReIssuePayload, B2bVoidWithReIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -473,5 +474,6 @@ export const b2bVoidWithReIssue: OperationSpec<B2bVoidWithReIssuePayload, B2bVoi
       }
     } as Schema);
   },
+  formats: { "ecpay-date-time": ecpayDateTime, emails, "invoice-number": invoiceNumber, "tw-business-id": twBusinessId },
   call,
 };

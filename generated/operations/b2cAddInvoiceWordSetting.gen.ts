@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2cAddInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAddInvoiceWordSettingPayload, B2cAddInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -144,5 +145,6 @@ export const b2cAddInvoiceWordSetting: OperationSpec<B2cAddInvoiceWordSettingPay
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, emails, invoiceNumber } from "../../src/formats.ts";
 import { b2cAllowance as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAllowancePayload, B2cAllowanceResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -255,5 +256,6 @@ export const b2cAllowance: OperationSpec<B2cAllowancePayload, B2cAllowanceResult
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, emails, "invoice-number": invoiceNumber },
   call,
 };

@@ -4,6 +4,7 @@ import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
 import type { CallbackSpec } from "../../src/callbacks.ts";
 import { readCallback as read } from "../../src/callbacks.ts";
+import { ecpayDate, emails, invoiceNumber } from "../../src/formats.ts";
 import { b2cAllowanceByCollegiate as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAllowanceByCollegiatePayload, B2cAllowanceByCollegiateResult, B2cAllowanceByCollegiateNotification } from "../hey-api/types.gen.ts";
 let b2cAllowanceByCollegiateReturnSchema: Schema | undefined;
@@ -50,6 +51,7 @@ export const b2cAllowanceByCollegiateReturn: CallbackSpec<B2cAllowanceByCollegia
       "type": "object"
     } as Schema);
   },
+  formats: {},
   read,
 };
 let requestSchema: Schema | undefined;
@@ -266,6 +268,7 @@ export const b2cAllowanceByCollegiate: OperationSpec<B2cAllowanceByCollegiatePay
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, emails, "invoice-number": invoiceNumber },
   callbacks: [b2cAllowanceByCollegiateReturn],
   call,
 };

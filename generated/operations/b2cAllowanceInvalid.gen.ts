@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { invoiceNumber } from "../../src/formats.ts";
 import { b2cAllowanceInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAllowanceInvalidPayload, B2cAllowanceInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -95,5 +96,6 @@ export const b2cAllowanceInvalid: OperationSpec<B2cAllowanceInvalidPayload, B2cA
       }
     } as Schema);
   },
+  formats: { "invoice-number": invoiceNumber },
   call,
 };

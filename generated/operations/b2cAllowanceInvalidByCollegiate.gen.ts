@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { invoiceNumber } from "../../src/formats.ts";
 import { b2cAllowanceInvalidByCollegiate as call } from "../hey-api/sdk.gen.ts";
 import type { B2cAllowanceInvalidByCollegiatePayload, B2cAllowanceInvalidByCollegiateResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -99,5 +100,6 @@ export const b2cAllowanceInvalidByCollegiate: OperationSpec<B2cAllowanceInvalidB
       }
     } as Schema);
   },
+  formats: { "invoice-number": invoiceNumber },
   call,
 };

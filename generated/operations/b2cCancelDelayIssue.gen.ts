@@ -70,5 +70,6 @@ export const b2cCancelDelayIssue: OperationSpec<B2cCancelDelayIssuePayload, B2cC
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { mobileBarcode } from "../../src/formats.ts";
 import { b2cCheckBarcode as call } from "../hey-api/sdk.gen.ts";
 import type { B2cCheckBarcodePayload, B2cCheckBarcodeResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -123,5 +124,6 @@ export const b2cCheckBarcode: OperationSpec<B2cCheckBarcodePayload, B2cCheckBarc
       }
     } as Schema);
   },
+  formats: { "mobile-barcode": mobileBarcode },
   call,
 };

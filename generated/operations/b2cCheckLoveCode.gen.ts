@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { loveCode } from "../../src/formats.ts";
 import { b2cCheckLoveCode as call } from "../hey-api/sdk.gen.ts";
 import type { B2cCheckLoveCodePayload, B2cCheckLoveCodeResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -126,5 +127,6 @@ export const b2cCheckLoveCode: OperationSpec<B2cCheckLoveCodePayload, B2cCheckLo
       }
     } as Schema);
   },
+  formats: { "love-code": loveCode },
   call,
 };

@@ -4,6 +4,7 @@ import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
 import type { CallbackSpec } from "../../src/callbacks.ts";
 import { readCallback as read } from "../../src/callbacks.ts";
+import { citizenCertificate, email, loveCode, mobileBarcode, twBusinessId } from "../../src/formats.ts";
 import { b2cDelayIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cDelayIssuePayload, B2cDelayIssueResult, B2cDelayIssueNotification } from "../hey-api/types.gen.ts";
 let b2cDelayIssueNotifySchema: Schema | undefined;
@@ -52,6 +53,7 @@ export const b2cDelayIssueNotify: CallbackSpec<B2cDelayIssueNotification> = {
       "type": "object"
     } as Schema);
   },
+  formats: {},
   read,
 };
 let requestSchema: Schema | undefined;
@@ -738,6 +740,7 @@ export const b2cDelayIssue: OperationSpec<B2cDelayIssuePayload, B2cDelayIssueRes
       }
     } as Schema);
   },
+  formats: { "citizen-certificate": citizenCertificate, email, "love-code": loveCode, "mobile-barcode": mobileBarcode, "tw-business-id": twBusinessId },
   callbacks: [b2cDelayIssueNotify],
   call,
 };

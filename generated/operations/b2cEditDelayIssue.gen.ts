@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { citizenCertificate, email, loveCode, mobileBarcode, twBusinessId } from "../../src/formats.ts";
 import { b2cEditDelayIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cEditDelayIssuePayload, B2cEditDelayIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -636,5 +637,6 @@ export const b2cEditDelayIssue: OperationSpec<B2cEditDelayIssuePayload, B2cEditD
       }
     } as Schema);
   },
+  formats: { "citizen-certificate": citizenCertificate, email, "love-code": loveCode, "mobile-barcode": mobileBarcode, "tw-business-id": twBusinessId },
   call,
 };

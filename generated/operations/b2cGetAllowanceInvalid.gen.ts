@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { invoiceNumber } from "../../src/formats.ts";
 import { b2cGetAllowanceInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetAllowanceInvalidPayload, B2cGetAllowanceInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -113,5 +114,6 @@ export const b2cGetAllowanceInvalid: OperationSpec<B2cGetAllowanceInvalidPayload
       }
     } as Schema);
   },
+  formats: { "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2cGetAllowanceList as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetAllowanceListPayload, B2cGetAllowanceListResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -253,5 +254,6 @@ export const b2cGetAllowanceList: OperationSpec<B2cGetAllowanceListPayload, B2cG
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

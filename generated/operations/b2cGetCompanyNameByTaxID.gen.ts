@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { twBusinessId } from "../../src/formats.ts";
 import { b2cGetCompanyNameByTaxId as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetCompanyNameByTaxIdPayload, B2cGetCompanyNameByTaxIdResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -111,5 +112,6 @@ export const b2cGetCompanyNameByTaxID: OperationSpec<B2cGetCompanyNameByTaxIdPay
       }
     } as Schema);
   },
+  formats: { "tw-business-id": twBusinessId },
   call,
 };

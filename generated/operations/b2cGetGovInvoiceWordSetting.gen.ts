@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2cGetGovInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetGovInvoiceWordSettingPayload, B2cGetGovInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -100,5 +101,6 @@ export const b2cGetGovInvoiceWordSetting: OperationSpec<B2cGetGovInvoiceWordSett
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

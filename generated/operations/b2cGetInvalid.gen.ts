@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2cGetInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetInvalidPayload, B2cGetInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -111,5 +112,6 @@ export const b2cGetInvalid: OperationSpec<B2cGetInvalidPayload, B2cGetInvalidRes
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

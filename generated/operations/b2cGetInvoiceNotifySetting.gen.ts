@@ -129,5 +129,6 @@ export const b2cGetInvoiceNotifySetting: OperationSpec<B2cGetInvoiceNotifySettin
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { rocYear } from "../../src/formats.ts";
 import { b2cGetInvoiceWordSetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetInvoiceWordSettingPayload, B2cGetInvoiceWordSettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -181,5 +182,6 @@ export const b2cGetInvoiceWordSetting: OperationSpec<B2cGetInvoiceWordSettingPay
       }
     } as Schema);
   },
+  formats: { "roc-year": rocYear },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2cGetIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetIssuePayload, B2cGetIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -325,5 +326,6 @@ export const b2cGetIssue: OperationSpec<B2cGetIssuePayload, B2cGetIssueResult> =
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate } from "../../src/formats.ts";
 import { b2cGetIssueList as call } from "../hey-api/sdk.gen.ts";
 import type { B2cGetIssueListPayload, B2cGetIssueListResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -308,5 +309,6 @@ export const b2cGetIssueList: OperationSpec<B2cGetIssueListPayload, B2cGetIssueL
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate },
   call,
 };

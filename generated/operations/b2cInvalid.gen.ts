@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2cInvalid as call } from "../hey-api/sdk.gen.ts";
 import type { B2cInvalidPayload, B2cInvalidResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -92,5 +93,6 @@ export const b2cInvalid: OperationSpec<B2cInvalidPayload, B2cInvalidResult> = {
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { emails, invoiceNumber } from "../../src/formats.ts";
 import { b2cInvoiceNotify as call } from "../hey-api/sdk.gen.ts";
 import type { B2cInvoiceNotifyPayload, B2cInvoiceNotifyResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -176,5 +177,6 @@ export const b2cInvoiceNotify: OperationSpec<B2cInvoiceNotifyPayload, B2cInvoice
       }
     } as Schema);
   },
+  formats: { emails, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { emails } from "../../src/formats.ts";
 import { b2cInvoiceNotifySetting as call } from "../hey-api/sdk.gen.ts";
 import type { B2cInvoiceNotifySettingPayload, B2cInvoiceNotifySettingResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -154,5 +155,6 @@ export const b2cInvoiceNotifySetting: OperationSpec<B2cInvoiceNotifySettingPaylo
       }
     } as Schema);
   },
+  formats: { emails },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { ecpayDate, invoiceNumber } from "../../src/formats.ts";
 import { b2cInvoicePrint as call } from "../hey-api/sdk.gen.ts";
 import type { B2cInvoicePrintPayload, B2cInvoicePrintResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -98,5 +99,6 @@ export const b2cInvoicePrint: OperationSpec<B2cInvoicePrintPayload, B2cInvoicePr
       }
     } as Schema);
   },
+  formats: { "ecpay-date": ecpayDate, "invoice-number": invoiceNumber },
   call,
 };

@@ -2,6 +2,7 @@
 // Regenerate with `make generate`.
 import type { OperationSpec } from "../../src/operation.ts";
 import type { Schema } from "../../src/schema.ts";
+import { citizenCertificate, ecpayDateTime, email, invoiceNumber, loveCode, mobileBarcode, twBusinessId } from "../../src/formats.ts";
 import { b2cIssue as call } from "../hey-api/sdk.gen.ts";
 import type { B2cIssuePayload, B2cIssueResult } from "../hey-api/types.gen.ts";
 let requestSchema: Schema | undefined;
@@ -640,5 +641,6 @@ export const b2cIssue: OperationSpec<B2cIssuePayload, B2cIssueResult> = {
       }
     } as Schema);
   },
+  formats: { "citizen-certificate": citizenCertificate, "ecpay-date-time": ecpayDateTime, email, "invoice-number": invoiceNumber, "love-code": loveCode, "mobile-barcode": mobileBarcode, "tw-business-id": twBusinessId },
   call,
 };

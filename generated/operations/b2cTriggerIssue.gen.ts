@@ -90,5 +90,6 @@ export const b2cTriggerIssue: OperationSpec<B2cTriggerIssuePayload, B2cTriggerIs
       }
     } as Schema);
   },
+  formats: {},
   call,
 };

@@ -72,5 +72,6 @@ export const b2cUpdateInvoiceWordStatus: OperationSpec<B2cUpdateInvoiceWordStatu
       }
     } as Schema);
   },
+  formats: {},
   call,
 };
