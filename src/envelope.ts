@@ -21,24 +21,26 @@ export interface OutgoingCall {
   platformId?: string;
   revision: string;
   rqId?: string;
-  /** Base64 ciphertext of the payload: encrypted once per call, since only RqHeader changes between attempts. */
-  data: string;
 }
 
-/** Encrypts the prepared payload (MerchantID already first: the order ECPay's own examples and the vectors use). */
-export function sealPayload(aes: AesKey, body: Record<string, unknown>): string {
-  return encryptData(aes, JSON.stringify(body));
-}
-
-/** The JSON body of one attempt. The timestamp is read per attempt so that a retry is never stale. */
-export function envelopeBody(call: OutgoingCall, timestampSeconds: number): string {
-  // Written out rather than JSON.stringify of nested objects: one string per attempt, in ECPay's key order.
+/**
+ * Encrypts the prepared payload (MerchantID already first: the order ECPay's own examples and the vectors use) once
+ * per call, and gives the JSON body of an attempt for its timestamp: only RqHeader.Timestamp changes between
+ * attempts, so a retry is never stale and nothing else is rebuilt.
+ */
+export function sealEnvelope(
+  aes: AesKey,
+  call: OutgoingCall,
+  body: Record<string, unknown>,
+): (timestampSeconds: number) => string {
+  const data = encryptData(aes, JSON.stringify(body));
+  // Written out rather than JSON.stringify of nested objects, in ECPay's key order. Data is Base64, whose alphabet
+  // JSON never escapes, so it is quoted as it is.
   const platform = call.platformId ? `"PlatformID":${JSON.stringify(call.platformId)},` : '';
   const rqId = call.rqId ? `,"RqID":${JSON.stringify(call.rqId)}` : '';
-  return (
-    `{${platform}"MerchantID":${JSON.stringify(call.merchantId)},"RqHeader":{"Timestamp":${timestampSeconds},` +
-    `"Revision":${JSON.stringify(call.revision)}${rqId}},"Data":${JSON.stringify(call.data)}}`
-  );
+  const head = `{${platform}"MerchantID":${JSON.stringify(call.merchantId)},"RqHeader":{"Timestamp":`;
+  const tail = `,"Revision":${JSON.stringify(call.revision)}${rqId}},"Data":"${data}"}`;
+  return (timestampSeconds) => head + timestampSeconds + tail;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -3,7 +3,7 @@
 // a retry can never reuse a stale timestamp or re-send something that must not be sent twice, then reads the answer.
 import type { AesKey } from './codec.ts';
 import type { PdfFile } from './document.ts';
-import { envelopeBody, judgeResult, openEnvelope, sealPayload, type OutgoingCall } from './envelope.ts';
+import { judgeResult, openEnvelope, sealEnvelope, type OutgoingCall } from './envelope.ts';
 import {
   EcpayAbortError,
   EcpayConnectionError,
@@ -80,7 +80,8 @@ export class Exchange {
   attempts = 0;
   /** Set once an answer passed TransCode and RtnCode: from then on ECPay has done the thing. */
   answer: Answer | undefined;
-  private sealed: string | undefined;
+  /** The body of an attempt for its timestamp: the payload is encrypted once per call. */
+  private envelope: ((timestampSeconds: number) => string) | undefined;
   private recovery: RecoveryHint | undefined;
   /** The wire answer as already read, for the generated client and its interceptors (encrypted Data, no keys). */
   private reply: Response | undefined;
@@ -88,7 +89,7 @@ export class Exchange {
   constructor(
     private readonly config: TransportConfig,
     private readonly op: OperationSpec,
-    private readonly call: Omit<OutgoingCall, 'data'>,
+    private readonly call: OutgoingCall,
     /** The prepared payload: validated, and exactly what is encrypted. */
     private readonly body: Record<string, unknown>,
     private readonly options: CallOptions,
@@ -100,7 +101,7 @@ export class Exchange {
   readonly fetch = async (input: RequestInfo | URL): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // Encrypt once per call: attempts differ in RqHeader alone.
-    this.sealed ??= sealPayload(this.config.aes, this.body);
+    this.envelope ??= sealEnvelope(this.config.aes, this.call, this.body);
     // The call's headers as the generated client put them on its Request, so a request interceptor's (a trace header)
     // go too. Without an interceptor they are the call's own: reading them back from the Request would cost more.
     const own = this.config.interceptsRequests ? requestHeaders(input, this.options.headers) : this.options.headers;
@@ -130,7 +131,7 @@ export class Exchange {
     const timestamp = Math.floor(this.config.now() / 1000);
     this.attempts += 1;
     const timeoutMs = this.options.timeoutMs ?? this.config.timeoutMs;
-    const body = envelopeBody({ ...this.call, data: this.sealed! }, timestamp);
+    const body = this.envelope!(timestamp);
     const started = this.config.debug ? performance.now() : 0;
     if (this.config.debug) {
       this.emit({

@@ -67,7 +67,13 @@ export async function attempt(
   // Once fetch is called the request may be on its way: an abort or a failure after that, before any answer, leaves
   // the outcome unknown (unless the error proves the connection never opened). Waiting for a slot sent nothing.
   try {
-    const response = await fetch(url, { method: 'POST', ...init, signal: controller.signal, redirect: 'manual' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: controller.signal,
+      redirect: 'manual',
+    });
     const cap = response.ok ? limits.maxResponseBytes : EXCERPT_BYTES;
     const bytes = await readCapped(response, cap, response.ok);
     if (bytes === undefined) {
