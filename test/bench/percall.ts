@@ -54,17 +54,27 @@ async function cpuPerCall(call: () => Promise<unknown>, n: number): Promise<numb
 }
 
 for (let i = 0; i < 3; i += 1) for (const call of Object.values(calls)) await cpuPerCall(call, 3_000);
-// Interleaved rounds, so a burst of noise on this shared machine hits every side alike; medians of the rounds.
-const rounds: Record<keyof typeof calls, number[]> = { client: [], hand: [], heyApi: [] };
-for (let round = 0; round < 9; round += 1)
+// Interleaved rounds, and the ratio of each round's pair, so that a burst of noise on this shared machine hits every
+// side alike; medians of the rounds.
+const rounds: Record<keyof typeof calls | 'ratio' | 'heyApiRatio', number[]> = {
+  client: [],
+  hand: [],
+  heyApi: [],
+  ratio: [],
+  heyApiRatio: [],
+};
+for (let round = 0; round < 11; round += 1) {
+  const measured = { client: 0, hand: 0, heyApi: 0 };
   for (const [name, call] of Object.entries(calls))
-    rounds[name as keyof typeof calls].push(await cpuPerCall(call, 4_000));
+    measured[name as keyof typeof calls] = await cpuPerCall(call, 3_000);
+  for (const name of Object.keys(measured) as (keyof typeof calls)[]) rounds[name].push(measured[name]);
+  rounds.ratio.push(measured.client / measured.hand);
+  rounds.heyApiRatio.push(measured.heyApi / measured.hand);
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(
   JSON.stringify({
     node: process.version,
-    client: median(rounds.client),
-    hand: median(rounds.hand),
-    heyApi: median(rounds.heyApi),
+    ...Object.fromEntries(Object.entries(rounds).map(([name, xs]) => [name, median(xs)])),
   }),
 );

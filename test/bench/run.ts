@@ -41,32 +41,35 @@ async function codec() {
       codec: () => decryptData(aes, encryptData(aes, json)),
       bare: () => aesDecrypt(aes, aesEncrypt(aes, bytes)),
     };
-    // Each call timed alone, in interleaved rounds of about 40 ms per side, so that a burst of noise on this shared
-    // machine hits both sides alike. The ratio is of the medians (the typical call); the means, which also carry the
-    // garbage collector's pauses (the codec allocates about three times the bytes), are shown beside them.
+    // Paired rounds: n calls of the codec, then n of bare AES, timed by the wall clock (so each side's garbage
+    // collection pauses count: the codec allocates about three times the bytes); the ratio of each pair, so that a
+    // burst of noise on this shared machine, which lasts longer than a pair, hits both sides alike; medians.
     const probe = performance.now();
-    for (let i = 0; i < 20; i += 1) sides.codec();
-    const n = Math.max(5, Math.round(40 / ((performance.now() - probe) / 20)));
-    const samples = { codec: [] as number[], bare: [] as number[] };
-    for (let round = 0; round < 12; round += 1)
-      for (const side of ['codec', 'bare'] as const) {
-        const call = sides[side];
-        for (let i = 0; i < n; i += 1) {
-          const start = performance.now();
-          call();
-          if (round > 1) samples[side].push((performance.now() - start) * 1_000); // two rounds warm up
-        }
-      }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
-    const c = median(samples.codec);
-    const b = median(samples.bare);
+    for (let i = 0; i < 10; i += 1) sides.codec();
+    const n = Math.max(4, Math.round(20 / ((performance.now() - probe) / 10)));
+    const codecUs: number[] = [];
+    const bareUs: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < 28; round += 1) {
+      const perCall = (call: () => unknown) => {
+        const start = performance.now();
+        for (let i = 0; i < n; i += 1) call();
+        return ((performance.now() - start) * 1_000) / n;
+      };
+      const c = perCall(sides.codec);
+      const b = perCall(sides.bare);
+      if (round < 3) continue; // warm-up
+      codecUs.push(c);
+      bareUs.push(b);
+      ratios.push(c / b);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const mbs = (us: number) => bytes.length / us;
     row(
       `codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`,
-      `${fmt(c)} µs, ${fmt(mbs(c))} MB/s (mean ${fmt(mean(samples.codec))} µs)`,
-      `bare AES-128-CBC both ways: ${fmt(b)} µs, ${fmt(mbs(b))} MB/s (mean ${fmt(mean(samples.bare))} µs)`,
-      `${fmt(c / b, 2)}x (means ${fmt(mean(samples.codec) / mean(samples.bare), 2)}x)`,
+      `${fmt(median(codecUs))} µs, ${fmt(mbs(median(codecUs)))} MB/s`,
+      `bare AES-128-CBC both ways: ${fmt(median(bareUs))} µs, ${fmt(mbs(median(bareUs)))} MB/s`,
+      `${fmt(median(ratios), 2)}x`,
     );
   }
 }
@@ -162,18 +165,21 @@ async function perCall() {
       continue;
     }
     const out = execFileSync(node, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { client: number; hand: number; heyApi: number };
+    const r = JSON.parse(out.trim().split('\n').pop()!) as Record<
+      'client' | 'hand' | 'heyApi' | 'ratio' | 'heyApiRatio',
+      number
+    >;
     row(
       `client CPU per call, instant transport, ${label}`,
       `${fmt(r.client)} µs`,
       `hand-written envelope client: ${fmt(r.hand)} µs`,
-      `${fmt(r.client / r.hand, 2)}x`,
+      `${fmt(r.ratio, 2)}x`,
     );
     row(
       `diagnostic: the generated operation over hey-api alone, ${label}`,
       `${fmt(r.heyApi)} µs`,
       `hand-written envelope client: ${fmt(r.hand)} µs`,
-      `${fmt(r.heyApi / r.hand, 2)}x`,
+      `${fmt(r.heyApiRatio, 2)}x`,
     );
   }
 }
