@@ -1,4 +1,16 @@
-// The three payload sizes of the codec benchmark, built from the spec's own field shapes.
+// The three payload sizes of the codec benchmark, built from the spec's own field shapes, and the canned success
+// answer that the instant transport and the fixed-answer server hand back.
+import { createAesKey, encryptData } from '../../src/codec.ts';
+import { STAGE_CREDENTIALS } from '../../src/config.ts';
+
+/** ECPay's answer to UpdateInvoiceWordStatus, RtnCode 1, sealed with the stage keys: the same text on every call. */
+export const cannedAnswer = JSON.stringify({
+  MerchantID: STAGE_CREDENTIALS.merchantId,
+  RpHeader: { Timestamp: 1 },
+  TransCode: 1,
+  TransMsg: 'Success',
+  Data: encryptData(createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV), '{"RtnCode":1,"RtnMsg":"成功"}'),
+});
 const chinese = (n: number) => '綠界科技電子發票加值服務中心台北市內湖區瑞光路'.repeat(Math.ceil(n / 24)).slice(0, n);
 
 /** UpdateInvoiceWordStatus: the smallest real payload. */

@@ -6,24 +6,16 @@
 import { join } from 'node:path';
 import { ENVIRONMENTS, STAGE_CREDENTIALS } from '../../src/config.ts';
 import { handWrittenClient } from './baseline.ts';
+import { cannedAnswer } from './payloads.ts';
 import { root } from '../support/spec.ts';
 
 // The package as users run it: the built bundle, not the sources through a TypeScript loader.
 const { createEinvoiceClient } = (await import(join(root, 'dist/index.js'))) as typeof import('../../src/index.ts');
-const { createAesKey, encryptData } = await import('../../src/codec.ts');
 const { b2cUpdateInvoiceWordStatus } = await import('../../generated/hey-api/sdk.gen.ts');
 const { createClient, createConfig } = await import('../../generated/hey-api/client/index.ts');
 
-const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-const answer = JSON.stringify({
-  MerchantID: '2000132',
-  RpHeader: { Timestamp: 1 },
-  TransCode: 1,
-  TransMsg: 'Success',
-  Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}'),
-});
 const fetch = (async () =>
-  new Response(answer, { headers: { 'Content-Type': 'application/json' } })) as typeof globalThis.fetch;
+  new Response(cannedAnswer, { headers: { 'Content-Type': 'application/json' } })) as typeof globalThis.fetch;
 const payload = { TrackID: '1234567890', InvoiceStatus: 2 as const };
 
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch });

@@ -5,22 +5,15 @@
 import { createServer } from 'node:http';
 import { createAesKey, decryptData, encryptData } from '../../src/codec.ts';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
+import { cannedAnswer } from './payloads.ts';
 
 const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
-const fixed = JSON.stringify({
-  MerchantID: '2000132',
-  RpHeader: { Timestamp: 1 },
-  TransCode: 1,
-  TransMsg: 'Success',
-  Data: encryptData(aes, '{"RtnCode":1,"RtnMsg":"成功"}'),
-});
-
 const server = createServer((req, res) => {
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (c: string) => (body += c));
   req.on('end', () => {
-    let answer = fixed;
+    let answer = cannedAnswer;
     if (req.url !== '/raw' && !req.url?.startsWith('/fixed/')) {
       const request = JSON.parse(body);
       const data = JSON.parse(decryptData(aes, request.Data));
