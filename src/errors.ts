@@ -279,9 +279,12 @@ export class EcpayHttpError extends EcpayError {
   }
 
   get rateLimited(): boolean {
-    return this.status === 403 || this.status === 429;
+    return isRateLimit(this.status);
   }
 }
+
+/** ECPay's rate limit (403) or anyone's (429): the request was refused before it was acted on. */
+export const isRateLimit = (status: number) => status === 403 || status === 429;
 
 function httpAdvice(status: number, retryAfter: number | undefined, redirectedTo: string | undefined): string {
   const wait = retryAfter !== undefined ? ` Retry-After: ${retryAfter} s.` : '';

@@ -63,7 +63,7 @@ const INSTALL_PRISM =
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The wire view: beside src/ in the repository, beside dist/ in the installed package. */
-export function wireSpecPath(): string {
+function wireSpecPath(): string {
   for (const candidate of [join(here, '../spec/views/wire.yaml'), join(here, '../../spec/views/wire.yaml')]) {
     if (existsSync(candidate)) return candidate;
   }

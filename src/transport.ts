@@ -11,6 +11,7 @@ import {
   EcpayHttpError,
   EcpayResponseError,
   EcpayTimeoutError,
+  isRateLimit,
   type ErrorContext,
   type ValidationIssue,
 } from './errors.ts';
@@ -249,7 +250,7 @@ export class Exchange {
 
   private httpFailure(response: Response, bytes: Uint8Array, sentAt: number): Failure {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.secondsAfterSending(sentAt) * 1000);
-    const rateLimited = response.status === 403 || response.status === 429;
+    const rateLimited = isRateLimit(response.status);
     const redirect = response.status >= 300 && response.status < 400;
     const error = new EcpayHttpError(
       response.status,
