@@ -1,6 +1,6 @@
 // Malformed answers and faults from a real node:http server on loopback. Each must raise its typed error: never an
 // unhandled rejection, never a wrong success, never a hang (the timeouts here are short and the server is local).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEinvoiceClient,
   EcpayAbortError,
@@ -15,29 +15,25 @@ import {
 } from '../../src/index.ts';
 import { createAesKey, encryptData } from '../../src/codec.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
-import { ecpayAnswer, startServer, type Handler } from '../support/loopback.ts';
+import { loopbacks, rejection } from '../support/hostile.ts';
+import { ecpayAnswer, type Handler } from '../support/loopback.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
+const serve = loopbacks();
 
 async function callWith(handler: Handler, options: { timeoutMs?: number; signal?: AbortSignal } = {}) {
-  const server = await startServer(handler);
-  close = server.close;
+  const server = await serve(handler);
   const einvoice = createEinvoiceClient({
     ...STAGE_CREDENTIALS,
     environment: { baseUrl: server.url },
     timeoutMs: options.timeoutMs ?? 2_000,
     retry: { maxRetries: 0 },
   });
-  const error = await einvoice.b2c
-    .updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 }, options.signal ? { signal: options.signal } : {})
-    .then(
-      (data) => ({ unexpectedSuccess: data }),
-      (e: unknown) => e,
-    );
+  const error = await rejection(
+    einvoice.b2c.updateInvoiceWordStatus(
+      { TrackID: 'T1', InvoiceStatus: 2 },
+      options.signal ? { signal: options.signal } : {},
+    ),
+  );
   return { error, server };
 }
 

@@ -1,6 +1,6 @@
 // Retries that cannot double-issue. The loopback server counts the requests it really received; every attempt must
 // carry a fresh Timestamp, and a B2B call the same RqID.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEinvoiceClient,
   EcpayConnectionError,
@@ -10,13 +10,10 @@ import {
   type EinvoiceClientConfig,
 } from '../../src/index.ts';
 import { freePort } from '../../src/mock.ts';
-import { ecpayAnswer, requestData, startServer, type Handler } from '../support/loopback.ts';
+import { loopbacks } from '../support/hostile.ts';
+import { ecpayAnswer, requestData, type Handler } from '../support/loopback.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
+const open = loopbacks();
 
 // A clock that moves one second per reading, so fresh timestamps are visible.
 const steppingClock = () => {
@@ -25,8 +22,7 @@ const steppingClock = () => {
 };
 
 async function serve(handler: Handler, config: EinvoiceClientConfig = {}) {
-  const server = await startServer(handler);
-  close = server.close;
+  const server = await open(handler);
   const einvoice = createEinvoiceClient({
     ...STAGE_CREDENTIALS,
     environment: { baseUrl: server.url },
@@ -192,7 +188,6 @@ describe('operations not safe to repeat', () => {
     await update.einvoice.b2b.maintainMerchantCustomerData({ Action: 'Update', ...partner });
     expect(update.server.count).toBe(2);
     expect(new Set(envelopes(update.server.bodies).map((h) => h.RqID)).size).toBe(1);
-    await close?.();
     const add = await serve(statuses(503));
     await expect(add.einvoice.b2b.maintainMerchantCustomerData({ Action: 'Add', ...partner })).rejects.toMatchObject({
       outcomeUnknown: true,
