@@ -3,6 +3,7 @@
 import type { Formats } from './formats.ts';
 import { checkRule } from './rules.ts';
 import {
+  CONDITION_KEYWORDS,
   fieldName,
   HARD_RESULT_KEYWORDS,
   isRecord,
@@ -362,7 +363,7 @@ export function describeCondition(schema: Schema): string {
       throw new Error('a negated condition may only be "not: { required: [...] }"');
     for (const name of not.required) parts.push(`${name} is not given`);
   }
-  const extra = Object.keys(schema).filter((k) => !['properties', 'required', 'not'].includes(k));
+  const extra = Object.keys(schema).filter((k) => !(CONDITION_KEYWORDS as readonly string[]).includes(k));
   if (extra.length) throw new Error(`a condition may not use ${extra.join(', ')}`);
   if (!parts.length) throw new Error('an empty condition');
   return parts.join(' and ');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { operations } from '../generated/operations.gen.ts';
 import { createAesKey, decryptData, encryptData } from './codec.ts';
 import { STAGE_CREDENTIALS } from './config.ts';
-import { dig } from './schema.ts';
+import { dig, isRecord } from './schema.ts';
 
 const aes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
 const echoByPath = new Map(
@@ -34,7 +34,7 @@ export function rewriteAnswer(
   } catch {
     return undefined;
   }
-  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return undefined;
+  if (!isRecord(answer)) return undefined;
   if (answer.RpHeader !== null && typeof answer.RpHeader === 'object')
     answer = { ...answer, RpHeader: { ...(answer.RpHeader as Json), Timestamp: nowSeconds } };
   if (echo && answer.TransCode === 1 && typeof answer.Data === 'string' && answer.Data !== '') {

@@ -140,7 +140,7 @@ function matchesType(type: JsonType, value: unknown): boolean {
     case 'array':
       return Array.isArray(value);
     case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
+      return isRecord(value);
   }
 }
 
