@@ -57,7 +57,7 @@ function resolver(names: string[], what: string) {
 const DOC = new Set<string>(DOC_KEYWORDS);
 
 /** The schema as the runtime reads it: documentation stripped, values (enum, const, default) kept as they are. */
-export function compact(schema: Json): Json {
+function compact(schema: Json): Json {
   if (Array.isArray(schema)) return schema.map(compact);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: JsonObject = {};
@@ -166,11 +166,9 @@ export function renderOperation(o: OperationFacts): string {
   // What only some operations do travels with them, so that a bundle of one operation carries only what it needs:
   // the format checkers its schemas name, the PDF reader of a document operation, the limiter of a rate.
   const formats = formatImports([o.request, o.result]);
-  if (formats.length)
-    file.addImportDeclaration({
-      moduleSpecifier: '../../src/formats.ts',
-      namedImports: [...new Set(formats.map(([, id]) => id))],
-    });
+  const imported = formatImports([o.request, o.result, ...o.callbacks.map((cb) => cb.schema)]);
+  if (imported.length)
+    file.addImportDeclaration({ moduleSpecifier: '../../src/formats.ts', namedImports: imported.map(([, id]) => id) });
   if (o.extras.answer === 'pdf') {
     file.addImportDeclaration({
       isTypeOnly: true,
@@ -181,11 +179,6 @@ export function renderOperation(o: OperationFacts): string {
   }
   const rate = o.extras.rateLimit as { calls: number; seconds: number } | undefined;
   if (rate) file.addImportDeclaration({ moduleSpecifier: '../../src/limiter.ts', namedImports: ['RateLimiter'] });
-  const callbackOnly = [...new Set(o.callbacks.flatMap((cb) => formatImports([cb.schema]).map(([, id]) => id)))].filter(
-    (id) => !formats.some(([, f]) => f === id),
-  );
-  if (callbackOnly.length)
-    file.addImportDeclaration({ moduleSpecifier: '../../src/formats.ts', namedImports: callbackOnly });
   file.addImportDeclaration({ moduleSpecifier: '../hey-api/sdk.gen.ts', namedImports: [`${o.sdkFunction} as call`] });
   const types = [
     ...new Set([

@@ -1,22 +1,20 @@
 // The decrypted Data schemas: merged from their sources, completed (conditions state what they need, request
 // objects refuse unknown fields), and checked against what the client enforces. A keyword src/check.ts does not
 // enforce is refused here, so nothing in the spec is decoration; every rule that can be checked at build time is.
-import { describeCondition } from '../../src/check.ts';
+import { check, describeCondition } from '../../src/check.ts';
 import { FORMATS } from '../../src/formats.ts';
 import { rulePaths, type Rule } from '../../src/rules.ts';
 import {
   CONDITION_KEYWORDS,
+  isRecord as isObject,
   REQUEST_KEYWORDS,
   RESULT_KEYWORDS,
   typeMatches,
   typesOf,
   type Schema,
 } from '../../src/schema.ts';
-import { check } from '../../src/check.ts';
 import { clone } from './doc.ts';
 import type { Json, JsonObject } from './sources.ts';
-
-const isObject = (v: Json | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Merges schema sources in order (the page's, then shared groups, then ours): objects key by key, `required` as a
