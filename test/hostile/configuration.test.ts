@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import {
   createEinvoiceClient,
   EcpayConfigError,
-  STAGE_CREDENTIALS,
   type EinvoiceClientConfig,
 } from '../../src/index.ts';
-import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
+import { baseConfig as base, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
 import { ecpayAnswer, type Handler } from '../support/loopback.ts';
 
 const serve = loopbacks();
@@ -18,28 +17,7 @@ const ok: Handler = (_req, res) => {
   res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok', InvoiceInfo: [] }));
 };
 const status = { TrackID: 'T1', InvoiceStatus: 2 as const };
-
-/** The error createEinvoiceClient throws for this configuration (with a loopback server it must not reach). */
-async function refusedConfig(config: (url: string) => EinvoiceClientConfig) {
-  const server = await serve(ok);
-  let error: any;
-  try {
-    const einvoice = createEinvoiceClient(config(server.url));
-    await einvoice.b2c.updateInvoiceWordStatus(status);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(EcpayConfigError);
-  expect(error).toMatchObject({
-    name: 'EcpayConfigError',
-    outcomeUnknown: false,
-    succeeded: false,
-    recovery: undefined,
-  });
-  expect(server.count).toBe(0);
-  return error as EcpayConfigError;
-}
-const base = (url: string): EinvoiceClientConfig => ({ ...STAGE_CREDENTIALS, environment: { baseUrl: url } });
+const refusedConfig = (config: (url: string) => EinvoiceClientConfig) => refusedConfiguration(serve, config);
 
 describe('retry.maxRetries', () => {
   it.each([

@@ -2,7 +2,7 @@
 // refused before anything is sent, per call and for the client, for a query and for TriggerIssue alike.
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConfigError, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
+import { baseConfig, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
 import { ecpayAnswer } from '../support/loopback.ts';
 
 const serve = loopbacks();
@@ -72,17 +72,8 @@ describe('a per-call timeoutMs that cannot work is refused before sending', () =
 
 describe('a client-level timeoutMs that cannot work is refused at construction', () => {
   it.each(badTimeouts)('%s', async (_, timeoutMs) => {
-    const server = await serve(answer({ RtnCode: 1, RtnMsg: 'ok' }));
-    let error: unknown;
-    try {
-      createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url }, timeoutMs });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(EcpayConfigError);
-    expect(error).toMatchObject({ name: 'EcpayConfigError', outcomeUnknown: false, succeeded: false });
-    expect((error as Error).message).toContain(`timeoutMs must be a number from 1 to ${LARGEST}`);
-    expect(server.count).toBe(0);
+    const error = await refusedConfiguration(serve, (url) => ({ ...baseConfig(url), timeoutMs }));
+    expect(error.message).toContain(`timeoutMs must be a number from 1 to ${LARGEST}`);
   });
 
   it('2**31 - 1 is accepted, and a call goes through', async () => {

@@ -6,8 +6,13 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, expect } from 'vitest';
-import { createEinvoiceClient, STAGE_CREDENTIALS, type EinvoiceClientConfig } from '../../src/index.ts';
-import { startServer, type Handler } from './loopback.ts';
+import {
+  createEinvoiceClient,
+  EcpayConfigError,
+  STAGE_CREDENTIALS,
+  type EinvoiceClientConfig,
+} from '../../src/index.ts';
+import { ecpayAnswer, startServer, type Handler } from './loopback.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -34,6 +39,42 @@ export function clientFor(url: string, extra: EinvoiceClientConfig = {}) {
     maxResponseBytes: 64 * 1024,
     ...extra,
   });
+}
+
+/** The stage merchant against a loopback server: the base a configuration test varies. */
+export const baseConfig = (url: string): EinvoiceClientConfig => ({
+  ...STAGE_CREDENTIALS,
+  environment: { baseUrl: url },
+});
+
+/**
+ * The EcpayConfigError of a configuration: the client is created and called against a loopback server (from
+ * `serve`, a file's loopbacks()) that must not see a request, and the error must say nothing was sent.
+ */
+export async function refusedConfiguration(
+  serve: (handler: Handler) => Promise<Server>,
+  config: (url: string) => EinvoiceClientConfig,
+): Promise<EcpayConfigError> {
+  const server = await serve((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
+  });
+  let error: any;
+  try {
+    const einvoice = createEinvoiceClient(config(server.url));
+    await einvoice.b2c.updateInvoiceWordStatus({ TrackID: 'T1', InvoiceStatus: 2 });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(EcpayConfigError);
+  expect(error).toMatchObject({
+    name: 'EcpayConfigError',
+    outcomeUnknown: false,
+    succeeded: false,
+    recovery: undefined,
+  });
+  expect(server.count).toBe(0);
+  return error as EcpayConfigError;
 }
 
 /** The rejection of a call, or `{ unexpectedSuccess }` when it resolved (so a matcher shows what came back). */
