@@ -13,8 +13,11 @@ export const cannedAnswer = JSON.stringify({
 });
 const chinese = (n: number) => '綠界科技電子發票加值服務中心台北市內湖區瑞光路'.repeat(Math.ceil(n / 24)).slice(0, n);
 
+/** UpdateInvoiceWordStatus's payload as a caller writes it: what the per-call, end-to-end and soak rows send. */
+export const statusPayload = { TrackID: '1234567890', InvoiceStatus: 2 as const };
+
 /** UpdateInvoiceWordStatus: the smallest real payload. */
-export const small = JSON.stringify({ MerchantID: '2000132', TrackID: '1234567890', InvoiceStatus: 2 });
+export const small = JSON.stringify({ MerchantID: '2000132', ...statusPayload });
 
 /** MaintainMerchantCustomerData with every text field at its maximum length, in Chinese (about 2 KB of UTF-8). */
 export const medium = JSON.stringify({

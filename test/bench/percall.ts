@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { ENVIRONMENTS, STAGE_CREDENTIALS } from '../../src/config.ts';
 import { handWrittenClient } from './baseline.ts';
-import { cannedAnswer } from './payloads.ts';
+import { cannedAnswer, statusPayload } from './payloads.ts';
 import { root } from '../support/spec.ts';
 
 // The package as users run it: the built bundle, not the sources through a TypeScript loader.
@@ -16,7 +16,6 @@ const { createClient, createConfig } = await import('../../generated/hey-api/cli
 
 const fetch = (async () =>
   new Response(cannedAnswer, { headers: { 'Content-Type': 'application/json' } })) as typeof globalThis.fetch;
-const payload = { TrackID: '1234567890', InvoiceStatus: 2 as const };
 
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch });
 const floor = handWrittenClient(
@@ -32,9 +31,9 @@ const heyApi = createClient(
   createConfig({ baseUrl: ENVIRONMENTS.stage, bodySerializer: () => '', parseAs: 'stream', throwOnError: true }),
 );
 const calls = {
-  client: () => einvoice.b2c.updateInvoiceWordStatus(payload),
-  hand: () => floor('/B2CInvoice/UpdateInvoiceWordStatus', payload),
-  heyApi: () => b2cUpdateInvoiceWordStatus({ client: heyApi, body: payload, fetch }),
+  client: () => einvoice.b2c.updateInvoiceWordStatus(statusPayload),
+  hand: () => floor('/B2CInvoice/UpdateInvoiceWordStatus', statusPayload),
+  heyApi: () => b2cUpdateInvoiceWordStatus({ client: heyApi, body: statusPayload, fetch }),
 };
 
 /** CPU time per call (user + system, so a noisy neighbour's wall-clock time does not count). */

@@ -8,12 +8,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { STAGE_CREDENTIALS } from '../../src/client.ts';
 import { install, RUNTIMES } from '../support/runtimes.ts';
-import { large, medium, small } from './payloads.ts';
+import { large, medium, small, statusPayload } from './payloads.ts';
 import { root } from '../support/spec.ts';
 
 const rows: string[][] = [];
 const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function codec() {
   // The codec as shipped: bundled by esbuild like the package, not transformed on the fly by a TypeScript loader.
@@ -63,7 +64,6 @@ async function codec() {
       bareUs.push(b);
       ratios.push(c / b);
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const mbs = (us: number) => bytes.length / us;
     row(
       `codec ${label} (${bytes.length} B, ${sealed.length} B sealed)`,
@@ -106,7 +106,7 @@ async function endToEnd() {
       fetch(`${base}/raw`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: envelope }).then(
         (r) => r.json(),
       );
-    const client = () => einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 });
+    const client = () => einvoice.b2c.updateInvoiceWordStatus(statusPayload);
     await throughput(raw, 16, 700);
     await throughput(client, 16, 700);
     for (const concurrency of [1, 16]) {
@@ -128,7 +128,7 @@ async function endToEnd() {
     // Diagnostic: the same client against a server that answers a fixed pre-encrypted envelope, to separate the
     // client's own cost from the server's per-request crypto (both processes share this machine's cores).
     const fixedClient = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: `${base}/fixed` } });
-    const fixed = () => fixedClient.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 });
+    const fixed = () => fixedClient.b2c.updateInvoiceWordStatus(statusPayload);
     const r16 = await throughput(raw, 16, 1_500);
     const f16 = await throughput(fixed, 16, 1_500);
     row(
@@ -204,7 +204,6 @@ function coldStart() {
     samples.core.push(measure(`const m = await import(${JSON.stringify(entry)}); m.createEinvoiceCore()`));
   }
   rmSync(dir, { recursive: true, force: true });
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(samples.baseline);
   for (const [label, key] of [
     ['cold start: import the package + createEinvoiceClient() (all operations)', 'client'],

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { root } from '../support/spec.ts';
+import { statusPayload } from './payloads.ts';
 
 // The package as users run it: the built bundle.
 const { createEinvoiceClient, STAGE_CREDENTIALS } = (await import(
@@ -28,8 +29,7 @@ const port = await new Promise<number>((resolve) =>
 );
 const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: `http://127.0.0.1:${port}` } });
 const shared = new AbortController().signal;
-const call = () =>
-  einvoice.b2c.updateInvoiceWordStatus({ TrackID: '1234567890', InvoiceStatus: 2 }, { signal: shared });
+const call = () => einvoice.b2c.updateInvoiceWordStatus(statusPayload, { signal: shared });
 
 async function load(ms: number): Promise<number> {
   let calls = 0;

@@ -3,11 +3,7 @@
 // left undefined, `options: null`) is accepted.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  createEinvoiceClient,
-  EcpayConfigError,
-  type EinvoiceClientConfig,
-} from '../../src/index.ts';
+import { createEinvoiceClient, EcpayConfigError, type EinvoiceClientConfig } from '../../src/index.ts';
 import { baseConfig as base, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
 import { ecpayAnswer, type Handler } from '../support/loopback.ts';
 

@@ -5,13 +5,14 @@
 // an echo added to the spec is covered here with no new test code.
 import { describe, expect, it } from 'vitest';
 import { EcpayMismatchError } from '../../src/index.ts';
+import { get } from '../support/cases.ts';
 import { echoing } from '../support/echo.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
 import { ecpayAnswer, requestData } from '../support/loopback.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 const serve = loopbacks();
-const dig = (obj: any, dotted: string) => dotted.split('.').reduce((at, k) => (at == null ? undefined : at[k]), obj);
+const dig = (obj: any, dotted: string) => get(obj, dotted.split('.'));
 function put(obj: any, dotted: string, value: unknown) {
   const keys = dotted.split('.');
   const holder = keys.slice(0, -1).reduce((at, k) => (at[k] ??= {}), obj);

@@ -29,7 +29,7 @@ export const RUNTIMES: Tool[] = [
 /** The TypeScript most users still have: its node10 default for `module: commonjs` is checked too. */
 export const TYPESCRIPT_5: Tool = { name: 'typescript 5', pkg: 'typescript', version: '5.9.3', bin: 'tsc' };
 
-export const cacheRoot = process.env.ECPAY_RUNTIMES_CACHE ?? join(tmpdir(), 'ecpay-einvoice-runtimes');
+const cacheRoot = process.env.ECPAY_RUNTIMES_CACHE ?? join(tmpdir(), 'ecpay-einvoice-runtimes');
 
 export type Installed = { bin: string } | { skipped: string };
 

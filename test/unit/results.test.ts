@@ -18,12 +18,11 @@ function client(answer: (index: number) => Answer, debug?: (e: DebugEvent) => vo
     ...(debug ? { debug } : {}),
   });
 }
-const withoutMerchant = ({ MerchantID: _m, ...rest }: Record<string, unknown>) => rest;
 
 // Document operations (answer: pdf) succeed with a file, not a result: test/contract covers them.
 describe.each(paths.filter((p) => operation(p).op['x-ecpay-answer'] !== 'pdf'))('%s', (path) => {
-  const { op, result: schema, requestExamples, responseExamples } = operation(path);
-  const payload = withoutMerchant(Object.values<any>(requestExamples)[0]['x-ecpay-data']);
+  const { op, result: schema, responseExamples, examplePayload } = operation(path);
+  const payload = examplePayload();
   const successes = Object.entries<any>(responseExamples).filter(([, ex]) =>
     op['x-ecpay-success-codes'].includes(ex['x-ecpay-data']?.RtnCode),
   );
