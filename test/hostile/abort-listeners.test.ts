@@ -6,13 +6,12 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { EcpayAbortError } from '../../src/index.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, requestData, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 const ok = (res: ServerResponse, result: Record<string, unknown> = { RtnCode: 1, RtnMsg: 'ok' }) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(ecpayAnswer(result));
+  sendJson(res, ecpayAnswer(result));
 };
 
 /** A server that holds every answer until `release()` is called. */

@@ -5,12 +5,11 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConfigError, type EinvoiceClientConfig } from '../../src/index.ts';
 import { baseConfig as base, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const ok: Handler = (_req, res) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok', InvoiceInfo: [] }));
+  sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok', InvoiceInfo: [] }));
 };
 const status = { TrackID: 'T1', InvoiceStatus: 2 as const };
 const refusedConfig = (config: (url: string) => EinvoiceClientConfig) => refusedConfiguration(serve, config);

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConnectionError, STAGE_CREDENTIALS } from '../../src/index.ts';
 import { clientFor, loopbacks, rejection, startInFlightServer } from '../support/hostile.ts';
-import { ecpayAnswer, requestData } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 let closeInFlight: (() => Promise<void>) | undefined;
@@ -66,10 +66,7 @@ const localFailure = (code: string, wrap: 'cause' | 'aggregate' = 'cause') => {
 
 describe.each(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL'])('a local failure before the request left: %s', (code) => {
   it('a query retries it, and succeeds when the machine recovers', async () => {
-    const server = await serve(
-      (_req, res) =>
-        void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })),
-    );
+    const server = await serve((_req, res) => sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })));
     let calls = 0;
     const flaky: typeof fetch = (input, init) => {
       calls += 1;
@@ -166,10 +163,7 @@ describe('a failure after the request may have left, for contrast', () => {
 
 describe('slots are given back', () => {
   it('after local failures with maxConnections 1, the next call still gets through', async () => {
-    const server = await serve(
-      (_req, res) =>
-        void res.writeHead(200, { 'Content-Type': 'application/json' }).end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })),
-    );
+    const server = await serve((_req, res) => sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' })));
     let failing = true;
     const sometimes: typeof fetch = (input, init) =>
       failing ? Promise.reject(localFailure('EMFILE')) : fetch(input, init);

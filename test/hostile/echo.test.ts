@@ -8,7 +8,7 @@ import { EcpayMismatchError } from '../../src/index.ts';
 import { get } from '../support/cases.ts';
 import { echoing } from '../support/echo.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, requestData } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, sendJson } from '../support/loopback.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 const serve = loopbacks();
@@ -25,8 +25,7 @@ const FAILURE = 9_999_999;
 /** A server that answers each request with `make(decrypted request)`. */
 const answering = (make: (sent: Record<string, unknown>) => Record<string, unknown>) =>
   serve((_req, res, body) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(ecpayAnswer(make(requestData(body))));
+    sendJson(res, ecpayAnswer(make(requestData(body))));
   });
 
 const echoCases = paths.flatMap((path) => {

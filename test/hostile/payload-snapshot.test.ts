@@ -7,12 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { EcpayError, EcpayValidationError } from '../../src/index.ts';
 import { fakeEcpay } from '../support/fake-ecpay.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, requestData, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const ok = (res: ServerResponse, result: Record<string, unknown> = { RtnCode: 1, RtnMsg: 'ok' }) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(ecpayAnswer(result));
+  sendJson(res, ecpayAnswer(result));
 };
 /** 503 for the first `n` requests, then a success. */
 const failFirst =

@@ -3,13 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { EcpayHttpError } from '../../src/index.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 const success: Handler = (_req, res) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr }));
+  sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr }));
 };
 const redirect =
   (status: number, location: () => string): Handler =>

@@ -2,7 +2,6 @@
 // of levels deep, or carries 300,000 malformed items, is a typed error that says the operation succeeded and renders
 // in a few KB; a debug hook that throws on every event changes nothing; text from outside (RtnMsg, TransMsg, HTTP
 // bodies) reaches messages with its control characters escaped.
-import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { encryptData } from '../../src/codec.ts';
 import {
@@ -16,14 +15,10 @@ import {
 } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
 import { clientFor, expectBoundedRenderings, loopbacks, RAW_CONTROL, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
-const json = (res: ServerResponse, body: string, status = 200) => {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(body);
-};
 /** An answer whose decrypted Data is exactly this JSON text (built by hand: JSON.stringify could not make it). */
 const answerText = (dataJson: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -53,7 +48,7 @@ describe('a TriggerIssue success that nests thousands of levels deep', () => {
     'RtnMsg as %s %i levels deep: EcpayUnexpectedShapeError, succeeded, bounded renderings',
     async (_words, depth, kind) => {
       const server = await serve((_req, res) =>
-        json(res, answerText(`{"RtnCode":4000004,"RtnMsg":${nested(kind, depth)},"Tsr":"${trigger.Tsr}"}`)),
+        sendJson(res, answerText(`{"RtnCode":4000004,"RtnMsg":${nested(kind, depth)},"Tsr":"${trigger.Tsr}"}`)),
       );
       const error = await rejection(
         clientFor(server.url, { maxResponseBytes: 16 * 1024 * 1024 }).b2c.triggerIssue(trigger),
@@ -69,7 +64,7 @@ describe('a TriggerIssue success that nests thousands of levels deep', () => {
 
   it('an echoed field (Tsr) as an array 5,000 levels deep: still a typed error that says the operation succeeded', async () => {
     const server = await serve((_req, res) =>
-      json(res, answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":${nested('array', 5_000)}}`)),
+      sendJson(res, answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":${nested('array', 5_000)}}`)),
     );
     const error = await rejection(clientFor(server.url).b2c.triggerIssue(trigger));
     expectSucceeded(error, 'b2cTriggerIssue');
@@ -80,7 +75,7 @@ describe('a TriggerIssue success that nests thousands of levels deep', () => {
 
   it('an unknown field nested 100,000 levels deep is kept and the success returned', async () => {
     const server = await serve((_req, res) =>
-      json(
+      sendJson(
         res,
         answerText(`{"RtnCode":4000004,"RtnMsg":"","Tsr":"${trigger.Tsr}","Extra":${nested('array', 100_000)}}`),
       ),
@@ -95,7 +90,7 @@ describe('a B2B GetInvoiceWordSetting success with 300,000 malformed InvoiceInfo
   it('is a typed error that says it succeeded, with a bounded message, issues and renderings', async () => {
     const items = Array.from({ length: 300_000 }, (_, i) => (i % 2 ? '1' : '{"TrackID":true}')).join(',');
     const body = answerText(`{"RtnCode":1,"RtnMsg":"Success","InvoiceInfo":[${items}]}`);
-    const server = await serve((_req, res) => json(res, body));
+    const server = await serve((_req, res) => sendJson(res, body));
     const error = await rejection(
       clientFor(server.url, { maxResponseBytes: 32 * 1024 * 1024 }).b2b.getInvoiceWordSetting({
         InvoiceYear: '113',
@@ -124,7 +119,7 @@ describe('a debug hook that throws on every event', () => {
 
   it('changes nothing in a TriggerIssue success (the hook hears the attempt and the answer)', async () => {
     const server = await serve((_req, res) =>
-      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+      sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
     );
     const seen: string[] = [];
     const result = await clientFor(server.url, { debug: throwing(seen) }).b2c.triggerIssue.withEnvelope(trigger);
@@ -137,7 +132,7 @@ describe('a debug hook that throws on every event', () => {
     const server = await serve((_req, res, _body, i) =>
       i === 0
         ? void res.writeHead(503).end('busy')
-        : json(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'x'.repeat(201) }, { MerchantID: '3002607' })),
+        : sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'x'.repeat(201) }, { MerchantID: '3002607' })),
     );
     const seen: string[] = [];
     const result = await clientFor(server.url, { debug: throwing(seen) }).b2c.updateInvoiceWordStatus.withEnvelope({
@@ -152,7 +147,7 @@ describe('a debug hook that throws on every event', () => {
 
   it('changes nothing in a failure: a business error stays the business error', async () => {
     const server = await serve((_req, res) =>
-      json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: '查無資料', Tsr: '' })),
+      sendJson(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: '查無資料', Tsr: '' })),
     );
     const seen: string[] = [];
     const error = await rejection(clientFor(server.url, { debug: throwing(seen) }).b2c.triggerIssue(trigger));
@@ -164,7 +159,7 @@ describe('a debug hook that throws on every event', () => {
 
   it('a hook that throws something that is not an Error, or whose thrown value itself throws, changes nothing', async () => {
     const server = await serve((_req, res) =>
-      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+      sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
     );
     const hostile = {
       get message() {
@@ -185,7 +180,7 @@ describe('a debug hook that throws on every event', () => {
 
   it('an async hook whose every call rejects changes nothing, and leaves no unhandled rejection behind', async () => {
     const server = await serve((_req, res) =>
-      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+      sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
     );
     const { value, unhandled } = await collectingUnhandledRejections(() =>
       clientFor(server.url, {
@@ -227,7 +222,7 @@ describe('control characters from outside are escaped in messages', () => {
   const cases: [string, Handler, (e: any) => void][] = [
     [
       'RtnMsg of a business failure',
-      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: nasty, Tsr: '' })),
+      (_req, res) => sendJson(res, ecpayAnswer({ RtnCode: 4000001, RtnMsg: nasty, Tsr: '' })),
       (e) => {
         expect(e).toBeInstanceOf(EcpayBusinessError);
         expect(e.rtnMsg).toBe(nasty); // the field keeps ECPay's text as it came
@@ -236,7 +231,7 @@ describe('control characters from outside are escaped in messages', () => {
     [
       'TransMsg of an envelope failure',
       (_req, res) =>
-        json(
+        sendJson(
           res,
           JSON.stringify({
             MerchantID: '2000132',
@@ -261,7 +256,7 @@ describe('control characters from outside are escaped in messages', () => {
     ],
     [
       'the body of an HTTP 200 that is not JSON',
-      (_req, res) => json(res, nasty),
+      (_req, res) => sendJson(res, nasty),
       (e) => {
         expect(e).toBeInstanceOf(EcpayResponseError);
         expect(e.message).toContain('not JSON');
@@ -269,7 +264,7 @@ describe('control characters from outside are escaped in messages', () => {
     ],
     [
       'a success whose RtnMsg is not text',
-      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: [nasty], Tsr: trigger.Tsr })),
+      (_req, res) => sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: [nasty], Tsr: trigger.Tsr })),
       (e) => {
         expect(e).toBeInstanceOf(EcpayUnexpectedShapeError);
         expect(e.succeeded).toBe(true);
@@ -277,7 +272,7 @@ describe('control characters from outside are escaped in messages', () => {
     ],
     [
       'an echoed Tsr of another request',
-      (_req, res) => json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: nasty })),
+      (_req, res) => sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: nasty })),
       (e) => {
         expect(e.name).toBe('EcpayMismatchError');
       },
@@ -298,7 +293,7 @@ describe('control characters from outside are escaped in messages', () => {
 describe('a clock that fails after the request left', () => {
   it('does not turn a TriggerIssue success into "nothing was sent"', async () => {
     const server = await serve((_req, res) =>
-      json(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
+      sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr })),
     );
     let reads = 0;
     // Good for the request's Timestamp, NaN from then on (a clock source that broke mid-call).

@@ -3,12 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConfigError, STAGE_CREDENTIALS } from '../../src/index.ts';
 import { baseConfig, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
-import { ecpayAnswer } from '../support/loopback.ts';
+import { ecpayAnswer, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const answer = (result: Record<string, unknown>) => (_req: unknown, res: import('node:http').ServerResponse) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(ecpayAnswer(result));
+  sendJson(res, ecpayAnswer(result));
 };
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 const LARGEST = 2_147_483_647;

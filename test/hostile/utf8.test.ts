@@ -7,6 +7,7 @@ import { aesEncrypt, phpUrlencode } from '../../src/codec.ts';
 import { EcpayBusinessError, type DebugEvent } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
+import { sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
@@ -34,8 +35,7 @@ const envelope = (data: string) =>
   });
 const serveData = (data: string) =>
   serve((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(envelope(data));
+    sendJson(res, envelope(data));
   });
 const UTF8_WARNING = { field: '(answer)', rule: 'utf-8' };
 

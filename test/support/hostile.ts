@@ -12,7 +12,7 @@ import {
   STAGE_CREDENTIALS,
   type EinvoiceClientConfig,
 } from '../../src/index.ts';
-import { ecpayAnswer, startServer, type Handler } from './loopback.ts';
+import { ecpayAnswer, sendJson, startServer, type Handler } from './loopback.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -56,8 +56,7 @@ export async function refusedConfiguration(
   config: (url: string) => EinvoiceClientConfig,
 ): Promise<EcpayConfigError> {
   const server = await serve((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
+    sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
   });
   let error: any;
   try {
@@ -190,8 +189,7 @@ export async function startInFlightServer(answer: (body: string) => string, batc
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
       waiting.push(() => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(answer(body));
+        sendJson(res, answer(body));
       });
       if (waiting.length >= batch) flush();
       else timer ??= setTimeout(flush, 2);

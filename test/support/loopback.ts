@@ -44,6 +44,12 @@ export async function startServer(handler: Handler) {
 export const requestData = (body: string) => JSON.parse(decryptData(stageAes, JSON.parse(body).Data));
 
 /** A correct ECPay answer with this decrypted result. */
+/** An answer with a JSON body (an envelope, usually), 200 unless another status is given. */
+export function sendJson(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(body);
+}
+
 export function ecpayAnswer(result: unknown, extra: Record<string, unknown> = {}) {
   return JSON.stringify({
     MerchantID: '2000132',

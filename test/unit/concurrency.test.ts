@@ -2,7 +2,7 @@
 // each caller must get its own answer, and nothing (sockets, timers) may be left open afterwards.
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { ecpayAnswer, requestData, startServer } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, startServer, sendJson } from '../support/loopback.ts';
 
 const CALLS = 1_000;
 const KINDS = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap'];
@@ -17,8 +17,7 @@ describe('concurrency', () => {
       const data = requestData(body);
       // Answer out of order, so a mix-up would show.
       setTimeout(() => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: `track ${data.TrackID} state ${data.InvoiceStatus}` }));
+        sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: `track ${data.TrackID} state ${data.InvoiceStatus}` }));
       }, Math.random() * 20);
     });
     const einvoice = createEinvoiceClient({ ...STAGE_CREDENTIALS, environment: { baseUrl: server.url } });

@@ -15,7 +15,7 @@ import {
 import { MockError, startMock } from '../../src/mock.ts';
 import { rewriteAnswer, startEchoProxy } from '../../src/mock-echo.ts';
 import { FIXED_NOW_MS, fakeEcpay } from '../support/fake-ecpay.ts';
-import { startServer } from '../support/loopback.ts';
+import { startServer, sendJson } from '../support/loopback.ts';
 import { rejection } from '../support/hostile.ts';
 import { operation } from '../support/spec.ts';
 
@@ -191,8 +191,7 @@ describe("the mock's answers", () => {
     const canned = JSON.stringify(responseExamples.envelopeFailure.value);
     expect(canned).toContain('"Timestamp":1525169058');
     const prism = await startServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(canned);
+      sendJson(res, canned);
     });
     cleanups.push(prism.close);
     const proxy = await startEchoProxy(prism.url, '127.0.0.1', 0);

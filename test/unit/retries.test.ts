@@ -11,7 +11,7 @@ import {
 } from '../../src/index.ts';
 import { freePort } from '../../src/mock.ts';
 import { loopbacks } from '../support/hostile.ts';
-import { ecpayAnswer, requestData, type Handler } from '../support/loopback.ts';
+import { ecpayAnswer, requestData, type Handler, sendJson } from '../support/loopback.ts';
 
 const open = loopbacks();
 
@@ -41,8 +41,7 @@ const statuses =
       res.writeHead(codes[i]!, { 'Content-Type': 'text/plain' });
       res.end('try later');
     } else {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
+      sendJson(res, ecpayAnswer({ RtnCode: 1, RtnMsg: 'ok' }));
     }
   };
 const reset: Handler = (req) => {
