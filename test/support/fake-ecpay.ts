@@ -1,7 +1,7 @@
 // A fake ECPay as an injectable fetch: it really decrypts each request and encrypts each answer with the stage key,
 // and records what it received. No mocking library: the client runs unchanged against it.
 import { createAesKey, decryptData, encryptData } from '../../src/codec.ts';
-import { STAGE_CREDENTIALS } from '../../src/client.ts';
+import { createEinvoiceClient, STAGE_CREDENTIALS, type EinvoiceClientConfig } from '../../src/client.ts';
 
 export const stageAes = createAesKey(STAGE_CREDENTIALS.hashKey, STAGE_CREDENTIALS.hashIV);
 
@@ -50,6 +50,10 @@ export function fakeEcpay(answer: (req: Received, index: number) => Answer | Pro
 
 /** A fixed clock: 2018-05-01T09:48:43Z, the Timestamp of the pages' own envelope examples. */
 export const FIXED_NOW_MS = 1525168923_000;
+
+/** A client of a fake ECPay (or any fetch): the stage merchant, the fixed clock, no retries; `extra` overrides. */
+export const fakeClient = (fetch: typeof globalThis.fetch, extra: EinvoiceClientConfig = {}) =>
+  createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, now: () => FIXED_NOW_MS, retry: { maxRetries: 0 }, ...extra });
 
 /** A fetch that never answers until its signal aborts, then rejects with the signal's reason, as fetch does. */
 export const hangingFetch = ((_: unknown, init?: RequestInit) =>

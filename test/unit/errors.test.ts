@@ -14,11 +14,9 @@ import {
   STAGE_CREDENTIALS,
 } from '../../src/index.ts';
 import { encryptData, createAesKey } from '../../src/codec.ts';
-import { FIXED_NOW_MS, fakeEcpay, hangingFetch, stageAes, type Answer } from '../support/fake-ecpay.ts';
+import { fakeEcpay, hangingFetch, stageAes, type Answer, fakeClient } from '../support/fake-ecpay.ts';
 
-const noRetry = { maxRetries: 0 };
-const client = (fetch: typeof globalThis.fetch, extra = {}) =>
-  createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, now: () => FIXED_NOW_MS, retry: noRetry, ...extra });
+const client = fakeClient;
 const trigger = { Tsr: '201909170001', PayType: '2' as const };
 const answering = (a: Answer) => fakeEcpay(() => a);
 

@@ -14,7 +14,7 @@ import {
 } from '../../src/index.ts';
 import { MockError, startMock } from '../../src/mock.ts';
 import { rewriteAnswer, startEchoProxy } from '../../src/mock-echo.ts';
-import { FIXED_NOW_MS, fakeEcpay } from '../support/fake-ecpay.ts';
+import { FIXED_NOW_MS, fakeEcpay, fakeClient } from '../support/fake-ecpay.ts';
 import { startServer, sendJson } from '../support/loopback.ts';
 import { rejection } from '../support/hostile.ts';
 import { operation } from '../support/spec.ts';
@@ -22,14 +22,7 @@ import { operation } from '../support/spec.ts';
 const trigger = { Tsr: '201909170001', PayType: '2' as const };
 const b2bQuery = { InvoiceCategory: 0, RelateNumber: 'R1' } as const;
 const client = (fetch: typeof globalThis.fetch, extra = {}) =>
-  createEinvoiceClient({
-    ...STAGE_CREDENTIALS,
-    fetch,
-    now: () => FIXED_NOW_MS,
-    retry: { maxRetries: 0 },
-    randomUUID: () => 'rq-0001',
-    ...extra,
-  });
+  fakeClient(fetch, { randomUUID: () => 'rq-0001', ...extra });
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

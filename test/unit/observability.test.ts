@@ -1,20 +1,13 @@
 // What a user can hook into (interceptors, debug events, ECPAY_EINVOICE_DEBUG) and how the generated SDK is called:
 // nothing shows Data or keys, nothing a hook does changes an outcome, and no Request init carries `client` (Deno).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createEinvoiceClient,
-  EcpayConfigError,
-  EcpayError,
-  STAGE_CREDENTIALS,
-  type EinvoiceClientConfig,
-} from '../../src/index.ts';
+import { EcpayConfigError, EcpayError, STAGE_CREDENTIALS } from '../../src/index.ts';
 import { debugFromEnvironment } from '../../src/observe.ts';
-import { FIXED_NOW_MS, fakeEcpay } from '../support/fake-ecpay.ts';
+import { fakeEcpay, fakeClient } from '../support/fake-ecpay.ts';
 
 const trigger = { Tsr: '201909170001', PayType: '2' as const };
 const ok = () => fakeEcpay((req) => ({ result: { RtnCode: 1, RtnMsg: '', Tsr: req.data.Tsr } }));
-const client = (fetch: typeof globalThis.fetch, extra: EinvoiceClientConfig = {}) =>
-  createEinvoiceClient({ ...STAGE_CREDENTIALS, fetch, now: () => FIXED_NOW_MS, retry: { maxRetries: 0 }, ...extra });
+const client = fakeClient;
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -5,18 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, STAGE_CREDENTIALS, type DebugEvent } from '../../src/index.ts';
 import { looseVariants } from '../support/cases.ts';
 import { echoing } from '../support/echo.ts';
-import { fakeEcpay, FIXED_NOW_MS, type Answer } from '../support/fake-ecpay.ts';
+import { fakeEcpay, type Answer, fakeClient } from '../support/fake-ecpay.ts';
 import { facadeFor, operation, paths } from '../support/spec.ts';
 
 function client(answer: (index: number) => Answer, debug?: (e: DebugEvent) => void) {
-  const ecpay = fakeEcpay((_, i) => answer(i));
-  return createEinvoiceClient({
-    ...STAGE_CREDENTIALS,
-    fetch: ecpay.fetch,
-    now: () => FIXED_NOW_MS,
-    retry: { maxRetries: 0 },
-    ...(debug ? { debug } : {}),
-  });
+  return fakeClient(fakeEcpay((_, i) => answer(i)).fetch, debug ? { debug } : {});
 }
 
 // Document operations (answer: pdf) succeed with a file, not a result: test/contract covers them.
