@@ -15,20 +15,13 @@ import {
 } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
 import { clientFor, expectBoundedRenderings, loopbacks, RAW_CONTROL, rejection } from '../support/hostile.ts';
-import { ecpayAnswer, type Handler, sendJson } from '../support/loopback.ts';
+import { ecpayAnswer, type Handler, sendJson, ecpayEnvelope } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 /** An answer whose decrypted Data is exactly this JSON text (built by hand: JSON.stringify could not make it). */
 const answerText = (dataJson: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    MerchantID: '2000132',
-    RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
-    TransCode: 1,
-    TransMsg: 'Success',
-    Data: encryptData(stageAes, dataJson),
-    ...extra,
-  });
+  ecpayEnvelope(encryptData(stageAes, dataJson), extra);
 const nested = (kind: 'object' | 'array', depth: number) =>
   kind === 'object' ? `${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}` : `${'['.repeat(depth)}0${']'.repeat(depth)}`;
 

@@ -7,7 +7,7 @@ import { aesEncrypt, phpUrlencode } from '../../src/codec.ts';
 import { EcpayBusinessError, type DebugEvent } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
 import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
-import { sendJson } from '../support/loopback.ts';
+import { sendJson, ecpayEnvelope } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
@@ -25,17 +25,9 @@ const handBuiltData = (before: string, rawUrlencoded: string | Buffer, after: st
       Buffer.from(phpUrlencode(after), 'latin1'),
     ]),
   );
-const envelope = (data: string) =>
-  JSON.stringify({
-    MerchantID: '2000132',
-    RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
-    TransCode: 1,
-    TransMsg: 'Success',
-    Data: data,
-  });
 const serveData = (data: string) =>
   serve((_req, res) => {
-    sendJson(res, envelope(data));
+    sendJson(res, ecpayEnvelope(data));
   });
 const UTF8_WARNING = { field: '(answer)', rule: 'utf-8' };
 

@@ -51,12 +51,17 @@ export function sendJson(res: ServerResponse, body: string, status = 200): void 
 }
 
 export function ecpayAnswer(result: unknown, extra: Record<string, unknown> = {}) {
+  return ecpayEnvelope(encryptData(stageAes, JSON.stringify(result)), extra);
+}
+
+/** A success envelope around Data as given (already encrypted, or deliberately not), stamped with the current time. */
+export function ecpayEnvelope(data: string, extra: Record<string, unknown> = {}) {
   return JSON.stringify({
     MerchantID: '2000132',
     RpHeader: { Timestamp: Math.floor(Date.now() / 1000) },
     TransCode: 1,
     TransMsg: 'Success',
-    Data: encryptData(stageAes, JSON.stringify(result)),
+    Data: data,
     ...extra,
   });
 }
