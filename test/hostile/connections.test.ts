@@ -3,7 +3,7 @@
 // local address) is a connection error whose outcome is known (nothing was sent), retried like a refused connection.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConnectionError, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { clientFor, loopbacks, rejection, startInFlightServer } from '../support/hostile.ts';
+import { clientFor, loopbacks, rejection, startInFlightServer, trigger } from '../support/hostile.ts';
 import { ecpayAnswer, requestData, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
@@ -12,7 +12,6 @@ afterEach(async () => {
   await closeInFlight?.();
   closeInFlight = undefined;
 });
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 
 describe('maxConnections', () => {
   it('2,000 concurrent calls with maxConnections 8: never more than 8 in flight at the server, and all succeed', async () => {

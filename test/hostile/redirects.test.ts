@@ -2,11 +2,10 @@
 // is one EcpayHttpError naming only the host it pointed to, and TriggerIssue is sent exactly once.
 import { describe, expect, it } from 'vitest';
 import { EcpayHttpError } from '../../src/index.ts';
-import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
+import { clientFor, loopbacks, rejection, trigger } from '../support/hostile.ts';
 import { ecpayAnswer, type Handler, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 const success: Handler = (_req, res) => {
   sendJson(res, ecpayAnswer({ RtnCode: 4000004, RtnMsg: '', Tsr: trigger.Tsr }));
 };

@@ -6,13 +6,21 @@
 import { gzipSync, createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EcpayHttpError, EcpayResponseError, EcpayTimeoutError, EcpayUnexpectedShapeError } from '../../src/index.ts';
-import { clientFor, loopbacks, rejection, repeated, settled, writeBody, type Writing } from '../support/hostile.ts';
+import {
+  clientFor,
+  loopbacks,
+  rejection,
+  repeated,
+  settled,
+  writeBody,
+  type Writing,
+  trigger,
+} from '../support/hostile.ts';
 import { ecpayAnswer } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const CAP = 64 * 1024;
 const MB = 1024 * 1024;
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 const TOO_LARGE = `is larger than maxResponseBytes (${CAP} bytes); reading stopped`;
 
 /** A server whose every answer is the given body; the writing of the (only) answer is kept for the assertions. */

@@ -14,11 +14,10 @@ import {
   type DebugEvent,
 } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
-import { clientFor, expectBoundedRenderings, loopbacks, RAW_CONTROL, rejection } from '../support/hostile.ts';
+import { clientFor, expectBoundedRenderings, loopbacks, RAW_CONTROL, rejection, trigger } from '../support/hostile.ts';
 import { ecpayAnswer, type Handler, sendJson, ecpayEnvelope } from '../support/loopback.ts';
 
 const serve = loopbacks();
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 /** An answer whose decrypted Data is exactly this JSON text (built by hand: JSON.stringify could not make it). */
 const answerText = (dataJson: string, extra: Record<string, unknown> = {}) =>
   ecpayEnvelope(encryptData(stageAes, dataJson), extra);

@@ -2,14 +2,13 @@
 // refused before anything is sent, per call and for the client, for a query and for TriggerIssue alike.
 import { describe, expect, it } from 'vitest';
 import { createEinvoiceClient, EcpayConfigError, STAGE_CREDENTIALS } from '../../src/index.ts';
-import { baseConfig, clientFor, loopbacks, refusedConfiguration, rejection } from '../support/hostile.ts';
+import { baseConfig, clientFor, loopbacks, refusedConfiguration, rejection, trigger } from '../support/hostile.ts';
 import { ecpayAnswer, sendJson } from '../support/loopback.ts';
 
 const serve = loopbacks();
 const answer = (result: Record<string, unknown>) => (_req: unknown, res: import('node:http').ServerResponse) => {
   sendJson(res, ecpayAnswer(result));
 };
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 const LARGEST = 2_147_483_647;
 
 const badTimeouts: [string, number][] = [

@@ -6,11 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { aesEncrypt, phpUrlencode } from '../../src/codec.ts';
 import { EcpayBusinessError, type DebugEvent } from '../../src/index.ts';
 import { stageAes } from '../support/fake-ecpay.ts';
-import { clientFor, loopbacks, rejection } from '../support/hostile.ts';
+import { clientFor, loopbacks, rejection, trigger } from '../support/hostile.ts';
 import { sendJson, ecpayEnvelope } from '../support/loopback.ts';
 
 const serve = loopbacks();
-const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
 
 /**
  * Data whose plaintext is `before`, then `rawUrlencoded` exactly as given (already in urlencoded form, so it may

@@ -29,6 +29,9 @@ export function loopbacks(): (handler: Handler) => Promise<Server> {
   };
 }
 
+/** The TriggerIssue payload the hostile cases send (its success answer echoes Tsr). */
+export const trigger = { Tsr: 'T-2024-0001', PayType: '2' as const };
+
 /** A client of a loopback server with small bounds: short timeout and backoff, a 64 KiB answer cap. */
 export function clientFor(url: string, extra: EinvoiceClientConfig = {}) {
   return createEinvoiceClient({
