@@ -90,15 +90,16 @@ describe.each(paths)('%s', (path) => {
   });
 });
 
-describe('messages say what to do', () => {
-  const refused = async (call: (c: ReturnType<typeof createEinvoiceClient>) => Promise<unknown>) => {
-    const { client, calls } = countingClient();
-    const error = await call(client).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EcpayValidationError);
-    expect(calls()).toBe(0);
-    return error as EcpayValidationError;
-  };
+/** The EcpayValidationError of a call, which must have sent nothing. */
+async function refused(call: (c: ReturnType<typeof createEinvoiceClient>) => Promise<unknown>) {
+  const { client, calls } = countingClient();
+  const error = await call(client).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(EcpayValidationError);
+  expect(calls()).toBe(0);
+  return error as EcpayValidationError;
+}
 
+describe('messages say what to do', () => {
   it('gives the length limit and the length given', async () => {
     const e = await refused((c) => c.b2c.triggerIssue({ Tsr: 'x'.repeat(31), PayType: '2' }));
     expect(e.message).toContain('Tsr: at most 30 characters (got 31)');
@@ -287,13 +288,8 @@ describe('B2C Issue: the rules between fields name the fields and the numbers', 
       { ItemName: 'B', ItemCount: 1, ItemWord: '雙', ItemPrice: 150, ItemAmount: 150 },
     ],
   });
-  const refusedIssue = async (payload: object) => {
-    const { client, calls } = countingClient();
-    const error = await client.b2c.issue(payload as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EcpayValidationError);
-    expect(calls()).toBe(0);
-    return (error as EcpayValidationError).issues.map((i) => i.message);
-  };
+  const refusedIssue = async (payload: object) =>
+    (await refused((c) => c.b2c.issue(payload as never))).issues.map((i) => i.message);
 
   it('SalesAmount against the rounded sum of ItemAmount, with prices that include tax', async () => {
     expect(await refusedIssue({ ...base(), SalesAmount: 180 })).toEqual([
