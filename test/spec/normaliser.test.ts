@@ -113,29 +113,25 @@ describe('wire examples', () => {
   });
 });
 
-describe('sources are checked before merging', () => {
-  function copy(name: string) {
-    const dir = join(tmp, name);
-    cpSync(specDir, dir, { recursive: true });
-    return dir;
-  }
+/** A copy of spec/ in a temporary folder with one file edited. */
+function variant(name: string, file: string, edit: (text: string) => string) {
+  const dir = join(tmp, name);
+  cpSync(specDir, dir, { recursive: true });
+  writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+  return dir;
+}
 
+describe('sources are checked before merging', () => {
   it('refuses an enrichment field that is not on the page unless its type is given', () => {
-    const dir = copy('typo');
-    const file = join(dir, 'operations/b2c-trigger-issue/enrich.yaml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('      Tsr:\n        minLength: 1', '      Tsrr:\n        minLength: 1'),
+    const dir = variant('typo', 'operations/b2c-trigger-issue/enrich.yaml', (text) =>
+      text.replace('      Tsr:\n        minLength: 1', '      Tsrr:\n        minLength: 1'),
     );
     expect(() => renderSpec(dir)).toThrow('request.schema.Tsrr is not on the page');
   });
 
   it('refuses a vendor envelope field the shared envelope lacks', () => {
-    const dir = copy('envelope');
-    const file = join(dir, 'operations/b2c-trigger-issue/page.yaml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
+    const dir = variant('envelope', 'operations/b2c-trigger-issue/page.yaml', (text) =>
+      text.replace(
         '                RqHeader:\n',
         '                Signature:\n                  type: string\n                RqHeader:\n',
       ),
@@ -145,12 +141,6 @@ describe('sources are checked before merging', () => {
 });
 
 describe('the normaliser refuses what the client would not enforce', () => {
-  function variant(name: string, file: string, edit: (text: string) => string) {
-    const dir = join(tmp, name);
-    cpSync(specDir, dir, { recursive: true });
-    writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
-    return dir;
-  }
   const wordSetting = 'operations/b2b-get-invoice-word-setting/enrich.yaml';
 
   it.each([
