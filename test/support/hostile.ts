@@ -3,7 +3,6 @@
 // in flight, and the checks every hostile case makes on an error (its flags, bounded renderings).
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, expect } from 'vitest';
 import {
@@ -12,7 +11,7 @@ import {
   STAGE_CREDENTIALS,
   type EinvoiceClientConfig,
 } from '../../src/index.ts';
-import { ecpayAnswer, sendJson, startServer, type Handler } from './loopback.ts';
+import { ecpayAnswer, listenOnLoopback, sendJson, startServer, type Handler } from './loopback.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -167,7 +166,6 @@ export const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * `batch` requests are waiting (or 2 ms pass without that), so that requests pile up as far as the client lets them.
  */
 export async function startInFlightServer(answer: (body: string) => string, batch: number) {
-  const sockets = new Set<Socket>();
   const stats = { count: 0, inFlight: 0, maxInFlight: 0 };
   const waiting: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -198,20 +196,13 @@ export async function startInFlightServer(answer: (body: string) => string, batc
       else timer ??= setTimeout(flush, 2);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        flush();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      flush();
+      return listening.close();
+    },
   };
 }

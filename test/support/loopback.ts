@@ -1,6 +1,6 @@
 // A real node:http server on 127.0.0.1 for fault tests: each handler sees the raw request and response, so it can
 // answer wrongly, slowly, or not at all. It counts the requests it actually received.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { decryptData, encryptData } from '../../src/codec.ts';
 import { stageAes } from './fake-ecpay.ts';
@@ -8,7 +8,6 @@ import { stageAes } from './fake-ecpay.ts';
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: string, index: number) => void | Promise<void>;
 
 export async function startServer(handler: Handler) {
-  const sockets = new Set<Socket>();
   const bodies: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -19,6 +18,21 @@ export async function startServer(handler: Handler) {
       void handler(req, res, body, bodies.length - 1);
     });
   });
+  const { url, close } = await listenOnLoopback(server);
+  return {
+    url,
+    /** The raw request bodies received, in order. */
+    bodies,
+    get count() {
+      return bodies.length;
+    },
+    close,
+  };
+}
+
+/** Listens on a free port of 127.0.0.1; `close` also ends the connections a client keeps alive. */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -27,11 +41,6 @@ export async function startServer(handler: Handler) {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    /** The raw request bodies received, in order. */
-    bodies,
-    get count() {
-      return bodies.length;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
