@@ -10,7 +10,8 @@ declare module 'vitest' {
   }
 }
 
-const alive = (pid: number) => {
+/** Whether a process of this PID is running (signal 0 only asks). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
